@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+
+/** Tolerances for {@link expectClose}: |a − b| ≤ atol + rtol·|b| elementwise. */
+export interface CloseOptions {
+  /** Relative tolerance. Default 1e-5. */
+  rtol?: number;
+  /** Absolute tolerance. Default 1e-6. */
+  atol?: number;
+}
+
+type Numeric = number | ArrayLike<number> | tf.Tensor;
+
+function toArray(v: Numeric): ArrayLike<number> {
+  if (typeof v === 'number') return [v];
+  if (v instanceof tf.Tensor) return v.dataSync() as ArrayLike<number>;
+  return v;
+}
+
+/** Elementwise closeness (numpy.allclose semantics); reports the worst element on failure. */
+export function expectClose(actual: Numeric, expected: Numeric, opts: CloseOptions = {}): void {
+  const { rtol = 1e-5, atol = 1e-6 } = opts;
+  const a = toArray(actual);
+  const b = toArray(expected);
+  expect(a.length, 'length').toBe(b.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < a.length; i++) {
+    const excess = Math.abs(a[i] - b[i]) - (atol + rtol * Math.abs(b[i]));
+    if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    const i = worst;
+    const rel = Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), Number.MIN_VALUE);
+    expect.fail(
+      `not close at index ${i} of ${a.length}: actual ${a[i]}, expected ${b[i]} ` +
+        `(|diff| ${Math.abs(a[i] - b[i]).toExponential(3)}, rel ${rel.toExponential(3)}; rtol ${rtol}, atol ${atol})`,
+    );
+  }
+}
+
+/** Runs `fn` and asserts that it leaves no tensor behind (returned tensors must be disposed by `fn`'s caller: pass a function that disposes them). */
+export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
+  const before = tf.memory().numTensors;
+  const out = await fn();
+  const after = tf.memory().numTensors;
+  if (after !== before) expect.fail(`tensor leak: ${after - before} tensor(s) left behind (before ${before}, after ${after})`);
+  return out;
+}
