@@ -14,6 +14,7 @@ export function vitestConfig(name: string, overrides: { testTimeout?: number } =
       include: ['src/**/*.spec.ts'],
       testTimeout: overrides.testTimeout ?? 30_000,
       pool: 'forks',
+      passWithNoTests: true,
       setupFiles: [setup],
       reporters: ['default'],
     },
