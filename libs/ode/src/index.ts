@@ -1,1 +1,1 @@
-export {};
+export * from './lib/types.js';
