@@ -1,1 +1,3 @@
-export {};
+export * from './lib/gaussian-stats.js';
+export * from './lib/frechet-distance.js';
+export * from './lib/inception-score.js';
