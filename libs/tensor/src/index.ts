@@ -1,1 +1,2 @@
+import './lib/gradients.js';
 export * from './lib/rng.js';
