@@ -1,3 +1,3 @@
 import { vitestConfig } from '../vitest.shared.js';
 
-export default vitestConfig('@pfgm/experiments');
+export default vitestConfig('experiments');
