@@ -1,1 +1,6 @@
-export {};
+export * from './lib/types.js';
+export * from './lib/presets.js';
+export * from './lib/build-network.js';
+export * from './lib/embedding.js';
+export * from './lib/ops.js';
+export { pfgmHead } from './lib/pfgm-head.js';

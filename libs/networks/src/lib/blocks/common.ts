@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Param, ParamStore } from '../param-store.js';
+
+/** Per-call state of a forward pass. */
+export interface ForwardContext {
+  /** Dropout active. */
+  training: boolean;
+  /** A fresh seed for the next dropout mask. */
+  nextSeed(): number;
+}
+
+/** Block family (see UNetConfig.style). */
+export type Style = 'ddpm' | 'ddpmpp';
+
+/** GroupNorm group count: DDPM uses 32, DDPM++ min(C/4, 32) (score_sde layers.py / layerspp.py). */
+export function numGroups(style: Style, C: number): number {
+  const G = style === 'ddpm' ? Math.min(32, C) : Math.min(Math.floor(C / 4), 32);
+  if (G < 1 || C % G !== 0) {
+    throw new Error(`GroupNorm: ${C} channels cannot be split into ${G} groups (${style}); use multiples of 32 (ddpm) or 4·32 (ddpmpp)`);
+  }
+  return G;
+}
+
+export interface ConvParams {
+  W: Param;
+  b: Param;
+}
+
+/** k×k conv weight [k, k, Cin, Cout] + zero bias, score_sde `default_init(initScale)`. */
+export function declareConv(store: ParamStore, name: string, k: number, cin: number, cout: number, initScale = 1): ConvParams {
+  return store.scope(name, () => ({
+    W: store.add('W', [k, k, cin, cout], { kind: 'varianceScaling', scale: initScale, fanIn: k * k * cin, fanOut: k * k * cout }),
+    b: store.add('b', [cout], { kind: 'zeros' }),
+  }));
+}
+
+/** Dense / NIN weight [in, out] + zero bias. NIN default init scale is 0.1 in score_sde. */
+export function declareDense(store: ParamStore, name: string, cin: number, cout: number, initScale = 1): ConvParams {
+  return store.scope(name, () => ({
+    W: store.add('W', [cin, cout], { kind: 'varianceScaling', scale: initScale, fanIn: cin, fanOut: cout }),
+    b: store.add('b', [cout], { kind: 'zeros' }),
+  }));
+}
+
+export interface NormParams {
+  gamma: Param;
+  beta: Param;
+  groups: number;
+}
+
+/** GroupNorm scale (ones) and shift (zeros), 2·C parameters. */
+export function declareGroupNorm(store: ParamStore, name: string, style: Style, C: number): NormParams {
+  return store.scope(name, () => ({
+    gamma: store.add('gamma', [C], { kind: 'ones' }),
+    beta: store.add('beta', [C], { kind: 'zeros' }),
+    groups: numGroups(style, C),
+  }));
+}
+
+/** Residual join: DDPM x + h; DDPM++ (x + h)/√2 (`skip_rescale=True`). */
+export function residual(style: Style): (x: tf.Tensor, h: tf.Tensor) => tf.Tensor {
+  return style === 'ddpm' ? (x, h) => tf.add(x, h) : (x, h) => tf.mul(tf.add(x, h), Math.SQRT1_2);
+}
+
