@@ -1,4 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { sampleBeta, sampleBetaPrime, type BetaDraw } from './distributions/beta.js';
+import { sampleGamma, sampleLogGamma } from './distributions/gamma.js';
+import { assertCount } from './distributions/random-source.js';
+import { fillDirection, sampleDirections } from './distributions/sphere.js';
+
+/** n Beta draws with their complements, both to full relative precision (see {@link BetaDraw}). */
+export interface BetaArrays {
+  /** x_i ~ Beta(a, b). */
+  x: Float64Array;
+  /** 1 − x_i, computed as G_b/(G_a + G_b) (no cancellation when x_i is near 1). */
+  oneMinusX: Float64Array;
+}
 
 /** Serializable generator state (for checkpoints: resuming restores the exact stream). */
 export interface RngState {
@@ -108,6 +120,112 @@ export class Rng {
     return tf.tensor(Float32Array.from(this.uniformArray(sizeOf(shape))), [...shape], 'float32');
   }
 
+  // ---- Float64 samplers (implemented in ./distributions/*, which take any RandomSource) ----
+
+  /** Gamma(k, 1) (shape k, scale 1) by Marsaglia–Tsang, k < 1 by the U^{1/k} boost. */
+  nextGamma(k: number): number {
+    return sampleGamma(this, k);
+  }
+
+  /** ln of a Gamma(k, 1) draw; finite even for tiny k where the Gamma value itself underflows. */
+  nextLogGamma(k: number): number {
+    return sampleLogGamma(this, k);
+  }
+
+  /** x ~ Beta(a, b) with 1 − x, as a ratio of Gammas (PFGM: Beta(N/2, 1/2); PFGM++: Beta(N/2, D/2)). */
+  nextBeta(a: number, b: number): BetaDraw {
+    return sampleBeta(this, a, b);
+  }
+
+  /** q ~ BetaPrime(a, b) = G_a/G_b (PFGM++ radius R = r·√q with a = N/2, b = D/2). */
+  nextBetaPrime(a: number, b: number): number {
+    return sampleBetaPrime(this, a, b);
+  }
+
+  /** One uniform direction on S^{N−1} (g/‖g‖ with g ~ N(0, I_N)), float64 of length N. */
+  nextDirection(N: number): Float64Array {
+    return sampleDirections(this, 1, N);
+  }
+
+  /** n Gamma(k, 1) draws as float64. */
+  gammaArray(k: number, n: number): Float64Array {
+    assertCount('n', n);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = sampleGamma(this, k);
+    return out;
+  }
+
+  /** n Beta(a, b) draws and their complements as float64. */
+  betaArray(a: number, b: number, n: number): BetaArrays {
+    assertCount('n', n);
+    const x = new Float64Array(n);
+    const oneMinusX = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const d = sampleBeta(this, a, b);
+      x[i] = d.x;
+      oneMinusX[i] = d.oneMinusX;
+    }
+    return { x, oneMinusX };
+  }
+
+  /** n BetaPrime(a, b) draws as float64. */
+  betaPrimeArray(a: number, b: number, n: number): Float64Array {
+    assertCount('n', n);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = sampleBetaPrime(this, a, b);
+    return out;
+  }
+
+  /** n uniform directions on S^{N−1}, row-major [n, N] float64 (unit rows). */
+  directionArray(n: number, N: number): Float64Array {
+    return sampleDirections(this, n, N);
+  }
+
+  /** Float32 tensor of uniform directions: shape [B, ...rest], each row unit-norm over the N = ∏rest entries. */
+  directions(shape: readonly number[]): tf.Tensor {
+    const [B, N] = batchAndRow(shape);
+    return tf.tensor(Float32Array.from(sampleDirections(this, B, N)), [...shape], 'float32');
+  }
+
+  // ---- Per-sample variants: row i is drawn from forSample(first + i), whatever the batch. ----
+  // Two per-sample calls on the same Rng reuse the same per-sample streams (so their draws are correlated):
+  // give each quantity its own parent, e.g. rng.child(0).betaPrimePerSample(...), rng.child(1).directionsPerSample(...),
+  // or draw everything of sample k from one `forSample(k)` in sequence.
+
+  /** B draws, draw i = `draw(this.forSample(first + i))`. */
+  perSample(B: number, first: number, draw: (r: Rng) => number): Float64Array {
+    assertCount('batch size B', B);
+    const out = new Float64Array(B);
+    for (let i = 0; i < B; i++) out[i] = draw(this.forSample(first + i));
+    return out;
+  }
+
+  /** B BetaPrime(a, b) draws, draw i from `forSample(first + i)`. */
+  betaPrimePerSample(a: number, b: number, B: number, first = 0): Float64Array {
+    return this.perSample(B, first, (r) => sampleBetaPrime(r, a, b));
+  }
+
+  /** B Beta(a, b) draws with complements, draw i from `forSample(first + i)`. */
+  betaPerSample(a: number, b: number, B: number, first = 0): BetaArrays {
+    assertCount('batch size B', B);
+    const x = new Float64Array(B);
+    const oneMinusX = new Float64Array(B);
+    for (let i = 0; i < B; i++) {
+      const d = sampleBeta(this.forSample(first + i), a, b);
+      x[i] = d.x;
+      oneMinusX[i] = d.oneMinusX;
+    }
+    return { x, oneMinusX };
+  }
+
+  /** Float32 directions tensor [B, ...rest] whose row i comes from `forSample(first + i)`. */
+  directionsPerSample(shape: readonly number[], first = 0): tf.Tensor {
+    const [B, N] = batchAndRow(shape);
+    const out = new Float64Array(B * N); // [B, N]
+    for (let i = 0; i < B; i++) fillDirection(this.forSample(first + i), N, out, i * N);
+    return tf.tensor(Float32Array.from(out), [...shape], 'float32');
+  }
+
   /** An independent stream for sample k: its draws do not depend on the batch it is drawn in. */
   forSample(k: number): Rng {
     return new Rng(this.seed, [...this.stream, k]);
@@ -144,6 +262,16 @@ export class Rng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** [B, N] of a batch shape [B, ...rest] with N = ∏rest ≥ 1 (rows are directions on S^{N−1}). */
+function batchAndRow(shape: readonly number[]): [number, number] {
+  if (shape.length < 2) {
+    throw new Error(`invalid directions shape [${shape.join(', ')}]: expected [B, ...rest] (batch first, rest ≥ 1 dim)`);
+  }
+  const N = sizeOf(shape.slice(1));
+  if (N < 1) throw new Error(`invalid directions shape [${shape.join(', ')}]: a direction needs N ≥ 1 entries`);
+  return [sizeOf(shape.slice(0, 1)), N];
 }
 
 function sizeOf(shape: readonly number[]): number {
