@@ -48,10 +48,13 @@ function dopriStep(f: CountedField, t: number, y: tf.Tensor, f0: tf.Tensor, h: n
  * The RMS error norm ‖h·Σ e_j K_j / (atol + max(|y|, |y_new|)·rtol)‖ (scipy `_estimate_error_norm`).
  * The ratio is formed on the device in float32 and read back: this is the ONE data read per step attempt
  * (the accept/reject decision needs it on the host); squares are summed in float64.
+ * Since Σ e_j = 0 the estimate is formed as h·Σ_{j≥1} e_j (K_j − K_0): the stages are nearly equal where the
+ * error is small, and subtracting first keeps float32 cancellation out of the sum.
  */
 async function errorNorm(K: tf.Tensor[], h: number, y: tf.Tensor, yNew: tf.Tensor, rtol: number, atol: number): Promise<number> {
   const ratio = tf.tidy(() => {
-    const err = lincomb(K, E.map((e) => e * h));
+    const dK = K.map((k, j) => (j === 0 || E[j] === 0 ? k : tf.sub(k, K[0]))); // dK[0] unused (e_0 term dropped)
+    const err = lincomb(dK, E.map((e, j) => (j === 0 ? 0 : e * h)));
     const scale = tf.add(tf.mul(tf.maximum(tf.abs(y), tf.abs(yNew)), rtol), atol);
     return tf.div(err, scale);
   });
