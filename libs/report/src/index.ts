@@ -1,1 +1,12 @@
-export {};
+export * from './lib/atomic-write.js';
+export * from './lib/json.js';
+export * from './lib/csv.js';
+export * from './lib/run-dir.js';
+export * from './lib/git-state.js';
+export * from './lib/provenance.js';
+export * from './lib/plot-style.js';
+export * from './lib/render.js';
+export * from './lib/axis-ticks.js';
+export * from './lib/line-plot.js';
+export * from './lib/scatter-2d.js';
+export * from './lib/image-grid.js';
