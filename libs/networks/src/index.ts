@@ -4,3 +4,5 @@ export * from './lib/build-network.js';
 export * from './lib/embedding.js';
 export * from './lib/ops.js';
 export { pfgmHead } from './lib/pfgm-head.js';
+export * from './lib/checkpoint.js';
+export { readSafetensors, writeSafetensors, type NamedTensor, type SafetensorsContents } from './lib/safetensors.js';

@@ -27,6 +27,7 @@ export function countParams(config: NetworkConfig, io: NetworkIo): number {
 
 /** Builds a network with weights initialised from `rng` (score_sde initialisers). Dropout masks use a child stream. */
 export function buildNetwork(config: NetworkConfig, io: NetworkIo, rng: Rng): Network {
+  countParams(config, io); // validates the whole architecture before anything is allocated
   const store = new ParamStore(rng);
   const forward = declareNetwork(store, config, io);
   const dropoutRng = rng.child(0x0d0);
