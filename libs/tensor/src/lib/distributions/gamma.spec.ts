@@ -46,7 +46,7 @@ describe('Gamma(k, 1) (Marsaglia–Tsang, boost for k < 1)', () => {
 /** ln Γ(1 + k) for |k| ≤ 0.01 by its Maclaurin series −γk + Σ_{m≥2} (−1)^m ζ(m) k^m/m (error < 1e−13). */
 function lnGamma1p(k: number): number {
   const eulerGamma = 0.5772156649015329;
-  const zeta = [0, 0, Math.PI ** 2 / 6, 1.2020569031595942, Math.PI ** 4 / 90, 1.0369277551433699];
+  const zeta = [0, 0, Math.PI ** 2 / 6, 1.2020569031595942, Math.PI ** 4 / 90, 1.03692775514337];
   let s = -eulerGamma * k;
   for (let m = 2; m < zeta.length; m++) s += ((-1) ** m * zeta[m] * k ** m) / m;
   return s;
