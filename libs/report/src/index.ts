@@ -10,3 +10,4 @@ export * from './lib/axis-ticks.js';
 export * from './lib/line-plot.js';
 export * from './lib/scatter-2d.js';
 export * from './lib/image-grid.js';
+export * from './lib/markdown-table.js';

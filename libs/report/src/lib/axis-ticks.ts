@@ -20,10 +20,15 @@ export function niceLinearTicks(lo: number, hi: number): number[] {
   return ticks;
 }
 
-/** Powers of ten over [lo, hi] (lo > 0), or the two ends when the range spans less than a decade. */
+/** Log-axis ticks over [lo, hi] (lo > 0): powers of ten, plus 2·10^k and 5·10^k when the range spans < 3 decades. */
 export function logTicks(lo: number, hi: number): number[] {
+  const mantissas = Math.log10(hi / lo) < 3 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
-  for (let e = Math.ceil(Math.log10(lo) - 1e-12); 10 ** e <= hi * (1 + 1e-12); e++) ticks.push(10 ** e);
+  for (let e = Math.floor(Math.log10(lo)); 10 ** e <= hi; e++)
+    for (const m of mantissas) {
+      const t = Number((m * 10 ** e).toPrecision(12));
+      if (t >= lo * (1 - 1e-12) && t <= hi * (1 + 1e-12)) ticks.push(t);
+    }
   return ticks.length >= 2 ? ticks : [lo, hi];
 }
 

@@ -34,9 +34,11 @@ describe('axisLayout', () => {
   it('falls back to nice ticks when there are many distinct x', () => {
     expect(niceLinearTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceLinearTicks(3, 47)).toEqual([10, 20, 30, 40]);
-    expect(logTicks(3, 2000)).toEqual([10, 100, 1000]);
+    expect(logTicks(0.3, 2000)).toEqual([1, 10, 100, 1000]);
+    expect(logTicks(3, 200)).toEqual([5, 10, 20, 50, 100, 200]);
+    expect(logTicks(3, 4)).toEqual([3, 4]);
     const many = Array.from({ length: 40 }, (_, i) => i + 1);
-    expect(axisLayout(many, true).ticks).toEqual([1, 10]);
+    expect(axisLayout(many, true).ticks).toEqual([1, 2, 5, 10, 20]);
     expect(axisLayout([...many, Infinity], false).ticks).toEqual([10, 20, 30, 40, 45.85]);
   });
 });
