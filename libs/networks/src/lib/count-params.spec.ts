@@ -48,7 +48,7 @@ function ddpmppByHand(nf: number, mult: number[], blocks: number, res: number, c
   total += 2 * resBlock(ch, ch) + attn(ch);
   for (let i = mult.length - 1; i >= 0; i--) {
     for (let j = 0; j <= blocks; j++) {
-      total += resBlock(ch + skips.pop()!, nf * mult[i]);
+      total += resBlock(ch + (skips.pop() ?? NaN), nf * mult[i]);
       ch = nf * mult[i];
     }
     if (res >> i === 16) total += attn(ch);

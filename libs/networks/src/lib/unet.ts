@@ -69,9 +69,9 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
   steps.push((_h, hs, t, ctx) => mid1(midAttn(mid0(hs[hs.length - 1], t, ctx)), t, ctx));
   for (let i = levels - 1; i >= 0; i--) {
     for (let j = 0; j < numBlocks + 1; j++) {
-      const block = res(`up.${i}.block.${j}`, ch + hsC.pop()!, nf * channelMult[i]);
+      const block = res(`up.${i}.block.${j}`, ch + popSkip(hsC), nf * channelMult[i]);
       ch = nf * channelMult[i];
-      steps.push((h, hs, t, ctx) => block(tf.concat([h, hs.pop()!], 3), t, ctx));
+      steps.push((h, hs, t, ctx) => block(tf.concat([h, popSkip(hs)], 3), t, ctx));
     }
     if (attnResolutions.includes(resolutions[i])) {
       const attn = declareAttnBlock(store, `up.${i}.attn`, style, ch);
@@ -107,6 +107,12 @@ function encoderStep(block: ResBlock, attn: AttnBlock | null): Step {
     const h = block(hs[hs.length - 1], t, ctx);
     return push(hs, attn === null ? h : attn(h));
   };
+}
+
+function popSkip<T>(stack: T[]): T {
+  const top = stack.pop();
+  if (top === undefined) throw new Error('U-Net skip stack underflow (builder bug)');
+  return top;
 }
 
 function push(hs: tf.Tensor[], h: tf.Tensor): tf.Tensor {
