@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleBeta, sampleBetaPrime, type BetaDraw } from './distributions/beta.js';
 import { sampleGamma, sampleLogGamma } from './distributions/gamma.js';
-import { assertCount } from './distributions/random-source.js';
+import { assertCount, type RandomSource } from './distributions/random-source.js';
 import { fillDirection, sampleDirections } from './distributions/sphere.js';
 
 /** n Beta draws with their complements, both to full relative precision (see {@link BetaDraw}). */
@@ -41,8 +41,11 @@ function seedState(words: readonly number[]): [number, number, number, number] {
  * Seeded random numbers in float64 (xoshiro128** core), with per-sample streams.
  * `forSample(k)` is independent of batch size, like EDM's StackedRandomGenerator; tensors are made from the
  * float64 draws, so every tfjs backend sees the same numbers.
+ * Samplers: `next*` draw one value, `*Array(…, n)` n float64 values, tensor methods take a shape, `*PerSample`
+ * draw row i from `forSample(first + i)`. Gamma/Beta/BetaPrime/sphere math lives in ./distributions/* as pure
+ * functions of a {@link RandomSource}; the methods here only delegate.
  */
-export class Rng {
+export class Rng implements RandomSource {
   private s: [number, number, number, number];
   private spare: number | null = null;
 
