@@ -1,1 +1,11 @@
-export {};
+export * from './lib/reference-batch.js';
+export * from './lib/kernel.js';
+export * from './lib/kernel-mean.js';
+export * from './lib/poisson-field.js';
+export * from './lib/pfgm-target.js';
+export * from './lib/posterior-mean.js';
+export * from './lib/radial.js';
+export * from './lib/perturbation.js';
+export * from './lib/vp-schedule.js';
+export * from './lib/priors.js';
+export * from './lib/hyperparameters.js';
