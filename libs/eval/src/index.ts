@@ -10,3 +10,5 @@ export * from './lib/inception-params.js';
 export * from './lib/inception-preprocess.js';
 export * from './lib/inception-v3.js';
 export * from './lib/synthetic-inception-weights.js';
+export * from './lib/safetensors.js';
+export * from './lib/inception-weights.js';
