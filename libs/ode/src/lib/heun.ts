@@ -19,7 +19,7 @@ export function heunStep(lastStepEuler: boolean): FixedStep {
  * Heun's 2nd-order method (EDM Alg. 1; PFGM `ImprovedEulerPredictor`) on every grid interval.
  * NFE = 2N, or 2N − 1 with `lastStepEuler` (default: on iff the grid ends at t = 0, as in EDM).
  */
-export function heun(f: VectorField, x0: tf.Tensor, grid: TimeGrid, opts: HeunOptions = {}): Promise<SolveResult> {
+export async function heun(f: VectorField, x0: tf.Tensor, grid: TimeGrid, opts: HeunOptions = {}): Promise<SolveResult> {
   const lastStepEuler = opts.lastStepEuler ?? grid.at(-1) === 0;
   return walkGrid('heun', heunStep(lastStepEuler), f, x0, grid, opts);
 }

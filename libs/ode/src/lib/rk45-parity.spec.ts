@@ -72,7 +72,7 @@ function fieldFor(p: Problem): VectorField {
     case 'pendulum-max-step':
       return dampedPendulum;
     case 'vp-gaussian-backward':
-      return vpGaussian(p.params!);
+      return vpGaussian(p.params ?? {});
     case 'cubic-forced-backward-first-step':
       return cubicForced;
     default:
@@ -100,7 +100,7 @@ describe('rk45 parity with scipy solve_ivp(method="RK45")', () => {
         });
         const y = await res.x.data();
         tf.dispose([x0, res.x]);
-        const got = { nfe: res.nfe, accepted: res.accepted!, rejected: res.rejected! };
+        const got = { nfe: res.nfe, accepted: res.accepted, rejected: res.rejected };
         const want = { nfe: p.nfev, accepted: p.accepted, rejected: p.rejected };
         if (p.f32_field.nfev === p.nfev) {
           // Exact: even scipy with a float32-rounded field takes the same decisions here.
@@ -114,7 +114,7 @@ describe('rk45 parity with scipy solve_ivp(method="RK45")', () => {
         const span = Math.abs(p.t_span[1] - p.t_span[0]);
         expect(res.ts[0]).toBe(p.t_span[0]);
         expect(res.ts.at(-1)).toBe(p.t_span[1]);
-        expect(res.ts.length).toBe(res.accepted! + 1);
+        expect(res.ts.length).toBe(res.accepted + 1);
         // Accepted times: where the error estimate sits at float32 noise the next step size is noise too, so the
         // times can only be as close as scipy's own float32-field run is to its float64 run (f32_field); ours
         // (float32 state and stage sums as well) must stay within 10× that deviation (observed: 1–4×).

@@ -5,7 +5,7 @@ import { checkFiniteStart } from './fixed-step.js';
 import { minStep } from './float-spacing.js';
 import { selectInitialStep } from './initial-step.js';
 import { rmsNorm } from './rms-norm.js';
-import type { Rk45Options, SolveResult, TimeGrid, VectorField } from './types.js';
+import type { Rk45Options, Rk45Result, TimeGrid, VectorField } from './types.js';
 import { checkGrid, checkPositive, checkState } from './validate.js';
 
 /** scipy `validate_tol`: rtol below 100·eps is raised to it. */
@@ -70,7 +70,7 @@ async function errorNorm(K: tf.Tensor[], h: number, y: tf.Tensor, yNew: tf.Tenso
  * Time and step-size arithmetic is float64; the state is float32. Differences from scipy: a NaN error norm
  * throws (scipy would shrink h until it fails); rtol/atol must be > 0; `maxSteps` bounds the attempts.
  */
-export async function rk45(f: VectorField, x0: tf.Tensor, grid: TimeGrid, opts: Rk45Options = {}): Promise<SolveResult> {
+export async function rk45(f: VectorField, x0: tf.Tensor, grid: TimeGrid, opts: Rk45Options = {}): Promise<Rk45Result> {
   const dir = checkGrid(grid, 'rk45');
   checkState(x0, 'rk45');
   const { rtol: rtolIn = 1e-3, atol = 1e-6, maxStep = Infinity, maxSteps = 100_000 } = opts;

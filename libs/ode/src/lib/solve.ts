@@ -8,14 +8,14 @@ import type { Solver, SolverSpec, TimeGrid } from './types.js';
 export function solve(spec: SolverSpec): Solver {
   switch (spec.kind) {
     case 'euler':
-      return (f, x0, grid, opts) => (checkSteps(spec, grid), euler(f, x0, grid, opts));
+      return async (f, x0, grid, opts) => (checkSteps(spec, grid), euler(f, x0, grid, opts));
     case 'heun':
-      return (f, x0, grid, opts) => (checkSteps(spec, grid), heun(f, x0, grid, { lastStepEuler: spec.lastStepEuler, ...opts }));
+      return async (f, x0, grid, opts) => (checkSteps(spec, grid), heun(f, x0, grid, { lastStepEuler: spec.lastStepEuler, ...opts }));
     case 'rk4':
-      return (f, x0, grid, opts) => (checkSteps(spec, grid), rk4(f, x0, grid, opts));
+      return async (f, x0, grid, opts) => (checkSteps(spec, grid), rk4(f, x0, grid, opts));
     case 'rk45': {
       const { rtol, atol, firstStep, maxStep, maxSteps } = spec;
-      return (f, x0, grid, opts) => rk45(f, x0, grid, { rtol, atol, firstStep, maxStep, maxSteps, ...opts });
+      return async (f, x0, grid, opts) => rk45(f, x0, grid, { rtol, atol, firstStep, maxStep, maxSteps, ...opts });
     }
     default: {
       const never: never = spec;

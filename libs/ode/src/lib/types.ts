@@ -37,6 +37,12 @@ export interface SolveResult {
   rejected?: number;
 }
 
+/** Result of {@link rk45}: scipy's step statistics are always present. */
+export interface Rk45Result extends SolveResult {
+  accepted: number;
+  rejected: number;
+}
+
 /** Options shared by every solver. */
 export interface SolveOptions {
   /** Called with the initial state (i = 0) and after every accepted step. Default: none. */
