@@ -78,26 +78,31 @@ export async function loadFashionMnist(opts: FashionMnistOptions = {}): Promise<
     return build(split, await readIdx(paths.images, files.images, verify), await readIdx(paths.labels, files.labels, verify));
   }
   const cache = join(cacheDir(opts.cacheDir), 'fashion-mnist');
-  const cached = await fromCache(cache, files, opts.log);
-  if (cached) return build(split, cached.images, cached.labels);
-  tried.push(`cache ${cache}: no verified copy`);
   const baseUrl = opts.baseUrl ?? FASHION_MNIST_URL;
-  if (opts.download === false) {
-    tried.push('download: disabled');
-    throw notFound(split, files, tried, cache, baseUrl);
-  }
-  try {
-    for (const f of [files.images, files.labels]) {
-      await download({ url: new URL(`${f.name}.gz`, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).href, dest: join(cache, `${f.name}.gz`), verify: (tmp) => verifyGz(tmp, f), log: opts.log });
+  const got: FileBytes[] = [];
+  for (const f of [files.images, files.labels]) {
+    const dest = join(cache, `${f.name}.gz`);
+    const hit = await fromCache(dest, f, opts.log);
+    if (hit) {
+      got.push(hit);
+      continue;
     }
-  } catch (err) {
-    if (!(err instanceof DataError) || (err.reason !== 'network' && err.reason !== 'http')) throw err;
-    tried.push(`download ${baseUrl}: ${err.message}`);
-    throw notFound(split, files, tried, cache, baseUrl, err);
+    tried.push(`cache ${cache}: no verified ${f.name}.gz`);
+    if (opts.download === false) {
+      tried.push('download: disabled');
+      throw notFound(split, files, tried, cache, baseUrl);
+    }
+    const url = new URL(`${f.name}.gz`, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).href;
+    try {
+      await download({ url, dest, verify: (tmp) => verifyGz(tmp, f), log: opts.log });
+    } catch (err) {
+      if (!(err instanceof DataError) || (err.reason !== 'network' && err.reason !== 'http')) throw err;
+      tried.push(`download ${url}: ${err.message}`);
+      throw notFound(split, files, tried, cache, baseUrl, err);
+    }
+    got.push(await readIdx(dest, f, true));
   }
-  const fresh = await fromCache(cache, files, opts.log);
-  if (!fresh) throw new DataError(`Fashion-MNIST: the download into ${cache} could not be read back`, 'corrupt', cache);
-  return build(split, fresh.images, fresh.labels);
+  return build(split, got[0], got[1]);
 }
 
 /** Paths of the images and labels files in `dir` (raw name first, then .gz); undefined unless both exist. */
@@ -141,22 +146,17 @@ async function verifyGz(tmp: string, info: IdxFileInfo): Promise<void> {
   checkContent(await gunzipBytes(new Uint8Array(await readFile(tmp)), tmp), info, tmp);
 }
 
-/** Verified files from the cache; a cached file that fails verification is deleted (never used as valid). */
-async function fromCache(cache: string, files: Files, log?: (msg: string) => void): Promise<{ images: FileBytes; labels: FileBytes } | undefined> {
-  const out: FileBytes[] = [];
-  for (const f of [files.images, files.labels]) {
-    const path = join(cache, `${f.name}.gz`);
-    if (!existsSync(path)) return undefined;
-    try {
-      out.push(await readIdx(path, f, true));
-    } catch (err) {
-      if (!(err instanceof DataError)) throw err;
-      log?.(`removing invalid cached file: ${err.message}`);
-      await rm(path, { force: true });
-      return undefined;
-    }
+/** A verified file from the cache; one that fails verification is deleted (never used as valid). */
+async function fromCache(path: string, info: IdxFileInfo, log?: (msg: string) => void): Promise<FileBytes | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    return await readIdx(path, info, true);
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    log?.(`removing invalid cached file: ${err.message}`);
+    await rm(path, { force: true });
+    return undefined;
   }
-  return { images: out[0], labels: out[1] };
 }
 
 /** Parses images [N, 28, 28] and labels [N] and checks they agree. */

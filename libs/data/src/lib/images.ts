@@ -25,7 +25,7 @@ export function floatToPixel(x: number): number {
 
 /** Float images in [−1, 1] (any shape) → uint8 tensor of the same shape, rounded and clipped. */
 export function floatToUint8Tensor(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => x.mul(127.5).add(128).floor().clipByValue(0, 255).cast('int32'));
+  return tf.tidy(() => tf.cast(tf.clipByValue(tf.floor(tf.add(tf.mul(x, 127.5), 128)), 0, 255), 'int32'));
 }
 
 /** Mirrors images left–right: out[n, h, w, c] = src[n, h, W−1−w, c]. */
@@ -75,8 +75,8 @@ export function resizeImages(src: Uint8Array, s: ImageShape, size: number, chunk
     const m = Math.min(chunk, n - first);
     const part = tf.tidy(() => {
       const x = tf.tensor4d(src.subarray(first * H * W * C, (first + m) * H * W * C), [m, H, W, C], 'int32');
-      const y = tf.image.resizeBilinear(x.toFloat(), [size, size], false, true); // [m, size, size, C]
-      return y.round().clipByValue(0, 255);
+      const y = tf.image.resizeBilinear(tf.cast(x, 'float32') as tf.Tensor4D, [size, size], false, true); // [m, size, size, C]
+      return tf.clipByValue(tf.round(y), 0, 255);
     });
     out.set(part.dataSync() as Float32Array, first * per);
     part.dispose();
