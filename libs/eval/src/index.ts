@@ -12,3 +12,6 @@ export * from './lib/inception-v3.js';
 export * from './lib/synthetic-inception-weights.js';
 export * from './lib/safetensors.js';
 export * from './lib/inception-weights.js';
+export * from './lib/inception-extractor.js';
+export * from './lib/feature-stats.js';
+export * from './lib/image-sources.js';

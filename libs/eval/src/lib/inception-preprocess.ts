@@ -11,12 +11,26 @@ export type InceptionMode = 'legacy-tf' | 'pytorch-fid';
 
 export const INCEPTION_SIZE = 299;
 
-/** uint8-valued RGB images [B, H, W, 3] (any dtype holding 0..255) → network input [B, 299, 299, 3]. */
+/** Grey [.., 1] → RGB by repetition, RGBA → RGB by dropping alpha (PIL `convert('RGB')`, EDM; fid-spec §5.11). */
+function toRgb(x: tf.Tensor4D): tf.Tensor4D {
+  const C = x.shape[3];
+  switch (C) {
+    case 3:
+      return x;
+    case 1:
+      return tf.tile(x, [1, 1, 1, 3]);
+    case 4:
+      return tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]);
+    default:
+      throw new Error(`preprocessForInception: images must have 1, 3 or 4 channels ([B, H, W, C]), got ${C}`);
+  }
+}
+
+/** uint8-valued images [B, H, W, C] (any dtype holding 0..255; C = 1, 3, 4) → network input [B, 299, 299, 3]. */
 export function preprocessForInception(images: tf.Tensor4D, mode: InceptionMode = 'legacy-tf'): tf.Tensor4D {
-  const [, H, W, C] = images.shape;
-  if (C !== 3) throw new Error(`preprocessForInception: expected RGB images [B, H, W, 3], got channel count ${C}; replicate grey images to 3 channels and drop alpha`);
+  const [, H, W] = images.shape;
   return tf.tidy(() => {
-    const x = tf.cast(images, 'float32');
+    const x = toRgb(tf.cast(images, 'float32'));
     const same = H === INCEPTION_SIZE && W === INCEPTION_SIZE;
     switch (mode) {
       case 'legacy-tf': {
