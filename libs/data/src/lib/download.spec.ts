@@ -55,7 +55,7 @@ describe('download (loopback HTTP server on 127.0.0.1)', () => {
 
   it('wrong size: error naming expected and found size', async () => {
     const dest = join(tmp.dir, 'good.bin');
-    await expectFailure(download({ url: `${server.url}good.bin`, dest, expected: { bytes: body.length + 1 } }), 'truncated', /expected 100001 bytes, found 100000/);
+    await expectFailure(download({ url: `${server.url}good.bin`, dest, expected: { bytes: body.length + 1 } }), 'checksum', /expected 100001 bytes, found 100000/);
   });
 
   it('truncated response (socket dropped mid-body): error, no partial file under any name', async () => {

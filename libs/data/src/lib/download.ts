@@ -97,7 +97,7 @@ async function request(url: string, signal: AbortSignal): Promise<Response> {
 
 function checkExpected(url: string, bytes: number, sha256: string, md5: string, e: ExpectedBytes): void {
   if (e.bytes !== undefined && bytes !== e.bytes) {
-    throw new DataError(`download of ${url} has the wrong size: expected ${e.bytes} bytes, found ${bytes}`, bytes < e.bytes ? 'truncated' : 'checksum', url);
+    throw new DataError(`download of ${url} has the wrong size: expected ${e.bytes} bytes, found ${bytes}; the file was discarded`, 'checksum', url);
   }
   if (e.sha256 !== undefined && sha256 !== e.sha256.toLowerCase()) {
     throw new DataError(`checksum mismatch for ${url}: sha256 ${sha256}, expected ${e.sha256}; the file was discarded`, 'checksum', url);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkIndices, checkLimit, type Dataset, type DatasetCommon } from './dataset.js';
+import { checkIndices, checkLimit, type DatasetCommon } from './dataset.js';
 
 /** Images stored as uint8 NHWC; the float view maps p ↦ p/127.5 − 1 into [−1, 1] (EDM convention). */
 export class ImageDataset implements DatasetCommon {
@@ -86,7 +86,7 @@ export class ImageDataset implements DatasetCommon {
     return this.norm;
   }
 
-  subset(limit: number): Dataset {
+  subset(limit: number): ImageDataset {
     const m = checkLimit(limit, this.length, this.name);
     if (m === this.length) return this;
     return new ImageDataset(

@@ -3,6 +3,7 @@ import { loadCifar10 } from './cifar10.js';
 import { DataError } from './data-error.js';
 import type { Dataset } from './dataset.js';
 import { loadFashionMnist } from './fashion-mnist.js';
+import type { ImageDataset } from './image-dataset.js';
 import { loadImageFolder } from './image-folder.js';
 import { isToy2dName, TOY_2D_NAMES, toyDataset } from './toy-2d.js';
 
@@ -93,8 +94,8 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
   }
 }
 
-function limited<T extends Dataset>(ds: T, limit: number | undefined): T {
-  return (limit === undefined ? ds : ds.subset(limit)) as T;
+function limited(ds: ImageDataset, limit: number | undefined): ImageDataset {
+  return limit === undefined ? ds : ds.subset(limit);
 }
 
 function withSlash(url: string): string {

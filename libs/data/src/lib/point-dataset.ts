@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkIndices, checkLimit, type Dataset, type DatasetCommon } from './dataset.js';
+import { checkIndices, checkLimit, type DatasetCommon } from './dataset.js';
 
 /** Exact log-density log p(x) of points stored row-major [n, d]; one value per point. */
 export type LogDensity = (x: ArrayLike<number>) => Float64Array;
@@ -60,7 +60,7 @@ export class PointDataset implements DatasetCommon {
     return this.norm;
   }
 
-  subset(limit: number): Dataset {
+  subset(limit: number): PointDataset {
     const m = checkLimit(limit, this.length, this.name);
     if (m === this.length) return this;
     return new PointDataset(this.name, this.points.subarray(0, m * this.dim), this.dim, this.logDensity,
