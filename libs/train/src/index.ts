@@ -5,3 +5,4 @@ export * from './lib/fit.js';
 export * from './lib/loss.js';
 export * from './lib/schedule.js';
 export * from './lib/types.js';
+export * from './lib/checkpoint.js';

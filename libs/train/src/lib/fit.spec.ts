@@ -4,7 +4,8 @@ import { Rng } from '@pfgm/tensor';
 import { expectNoLeak } from '@pfgm/tensor/testing';
 import { adamInit, adamStep, disposeAdam } from './adam.js';
 import { fit, initState, NonFiniteError, trainStep, type FitOptions, type TrainState } from './fit.js';
-import type { BatchSource, Perturber, TrainableNet } from './types.js';
+import { denoise, ring } from './testing-problems.js';
+import type { BatchSource, TrainableNet } from './types.js';
 
 // A 2-layer MLP denoiser on 2-D data: small enough for the cpu backend, nonlinear enough to be a real test.
 let nets = 0;
@@ -19,25 +20,6 @@ function tinyNet(seed: number): TrainableNet {
     apply: (x, cond) => tf.tidy(() => tf.matMul(tf.tanh(tf.add(tf.matMul(tf.concat([x, tf.reshape(cond, [-1, 1])], 1), w1), b1)), w2)),
   };
 }
-
-// Denoising with a fixed noise level: input y + 0.5ε, target y.
-const denoise: Perturber = {
-  perturb: (x0, rng) =>
-    tf.tidy(() => {
-      const B = x0.shape[0];
-      const n = rng.normal(x0.shape);
-      return { input: tf.add(x0, tf.mul(n, 0.5)), cond: tf.fill([B], 0.5) as tf.Tensor1D, target: tf.clone(x0), weight: tf.ones([B]) as tf.Tensor1D };
-    }),
-};
-
-const ring: BatchSource = {
-  batch: (step) => {
-    const u = new Rng(1234).child(step).uniformArray(32);
-    const xy = new Float32Array(64);
-    u.forEach((v, i) => ((xy[2 * i] = Math.cos(2 * Math.PI * v)), (xy[2 * i + 1] = Math.sin(2 * Math.PI * v))));
-    return tf.tensor2d(xy, [32, 2]);
-  },
-};
 
 const opts: FitOptions = { steps: 20, batchSize: 32, lr: 1e-2, warmup: 5, gradClip: 1, ema: { kind: 'decay', beta: 0.9 }, seed: 7 };
 

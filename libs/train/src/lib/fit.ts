@@ -31,7 +31,9 @@ export interface FitOptions {
 /** Everything needed to continue training exactly: weights, EMA, Adam moments and the step. */
 export interface TrainState {
   step: number;
+  /** The optimized weights (the network's trainable ones). */
   weights: tf.Variable[];
+  /** EMA copies of all the network's weights, in `net.weights` order. */
   ema: tf.Variable[];
   adam: AdamState;
 }
@@ -65,7 +67,8 @@ export class NonFiniteError extends Error {
 
 /** A fresh state for `net` (step 0, EMA = weights, zero Adam moments). */
 export function initState(net: TrainableNet): TrainState {
-  return { step: 0, weights: net.weights, ema: emaInit(net.weights), adam: adamInit(net.weights) };
+  const weights = net.trainableWeights ?? net.weights;
+  return { step: 0, weights, ema: emaInit(net.weights), adam: adamInit(weights) };
 }
 
 /** One optimizer step on one batch; returns the loss and the pre-clip gradient norm. */
@@ -91,7 +94,7 @@ export function trainStep(net: TrainableNet, method: Perturber, data: BatchSourc
   state.adam = adamStep(state.weights, clipped, state.adam, { lr });
   tf.dispose(clipped);
   const beta = opts.ema.kind === 'decay' ? opts.ema.beta : edmEmaDecay(opts.batchSize, (step + 1) * opts.batchSize, opts.ema.images, opts.ema.rampup);
-  emaUpdate(state.ema, state.weights, beta);
+  emaUpdate(state.ema, net.weights, beta);
   state.step = step + 1;
   return { step: state.step, loss, gradNorm, lr };
 }

@@ -18,9 +18,12 @@ export interface Perturber {
   perturb(x0: tf.Tensor, rng: Rng, reference?: tf.Tensor): TrainingPair;
 }
 
-/** What training needs of a network: trainable weights and a forward pass. */
+/** What training needs of a network (a structural subset of `@pfgm/networks`' Network). */
 export interface TrainableNet {
+  /** Every weight (the EMA tracks all of them). */
   readonly weights: tf.Variable[];
+  /** The weights the optimizer updates; default `weights` (a U-Net's Fourier frequencies are fixed). */
+  readonly trainableWeights?: tf.Variable[];
   apply(x: tf.Tensor, cond: tf.Tensor1D, training?: boolean): tf.Tensor;
 }
 
