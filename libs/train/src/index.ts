@@ -6,3 +6,4 @@ export * from './lib/loss.js';
 export * from './lib/schedule.js';
 export * from './lib/types.js';
 export * from './lib/checkpoint.js';
+export * from './lib/dataset-source.js';
