@@ -4,7 +4,7 @@ import { declareConv, declareDense, declareGroupNorm, type ForwardContext } from
 import { declareDownsample, declareUpsample } from './blocks/resample.js';
 import { declareResBlock, type ResBlock } from './blocks/resnet-block.js';
 import { declareEmbedding } from './embedding.js';
-import { conv2d, dense, groupNorm, silu } from './ops.js';
+import { conv2d, dense, groupNormSilu, silu } from './ops.js';
 import type { ParamStore } from './param-store.js';
 import { pfgmHead, unetHead, type UNetHead } from './pfgm-head.js';
 import type { NetworkIo, UNetConfig } from './types.js';
@@ -95,9 +95,16 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
     const actTemb = silu(temb); // [B, 4nf]: every block's Dense_0 sees SiLU(temb)
     const hs: tf.Tensor[] = [conv2d(x, convIn.W.value, convIn.b.value)]; // [B, H, W, nf]
     let h = hs[0];
-    for (const step of steps) h = step(h, hs, actTemb, ctx);
+    for (const step of steps) {
+      const live = [h, ...hs];
+      const hIn = h;
+      h = tf.tidy(() => step(hIn, hs, actTemb, ctx));
+      // Free what the step consumed (its input and popped skips) now rather than at the end of the outer tidy: this
+      // bounds forward memory by the skip stack. Safe under autograd: tfjs keeps its own clones of saved tensors.
+      for (const t of live) if (t !== h && !hs.includes(t)) t.dispose();
+    }
     if (hs.length !== 0) throw new Error(`U-Net skip stack not empty (${hs.length}); builder bug`);
-    h = silu(groupNorm(h, normOut.gamma.value, normOut.beta.value, normOut.groups));
+    h = groupNormSilu(h, normOut.gamma.value, normOut.beta.value, normOut.groups);
     return head.apply(conv2d(h, convOut.W.value, convOut.b.value)); // [B, ...outShape]
   };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { avgPool2x, conv2d, dense, dropout, groupNorm, nin, silu, upsampleNearest2x } from '../ops.js';
+import { avgPool2x, conv2d, dense, dropout, groupNormSilu, nin, upsampleNearest2x } from '../ops.js';
 import type { ParamStore } from '../param-store.js';
 import {
   declareConv,
@@ -46,7 +46,7 @@ export function declareResBlock(store: ParamStore, name: string, o: ResBlockOpti
     const resample = o.resample === 'up' ? upsampleNearest2x : o.resample === 'down' ? avgPool2x : null;
 
     return (x, actTemb, ctx) => {
-      let h = silu(groupNorm(x, gn0.gamma.value, gn0.beta.value, gn0.groups)); // [B, H, W, in]
+      let h = groupNormSilu(x, gn0.gamma.value, gn0.beta.value, gn0.groups); // [B, H, W, in]
       let xs = x;
       if (resample !== null) {
         h = resample(h);
@@ -55,7 +55,7 @@ export function declareResBlock(store: ParamStore, name: string, o: ResBlockOpti
       h = conv2d(h, conv0.W.value, conv0.b.value); // [B, H', W', out]
       const t = dense(actTemb, temb.W.value, temb.b.value); // [B, out]
       h = tf.add(h, tf.reshape(t, [t.shape[0], 1, 1, o.cout]));
-      h = silu(groupNorm(h, gn1.gamma.value, gn1.beta.value, gn1.groups));
+      h = groupNormSilu(h, gn1.gamma.value, gn1.beta.value, gn1.groups);
       if (ctx.training) h = dropout(h, o.dropout, ctx.nextSeed());
       h = conv2d(h, conv1.W.value, conv1.b.value);
       if (skip !== null) {
