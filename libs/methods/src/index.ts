@@ -1,1 +1,14 @@
-export {};
+export * from './lib/types.js';
+export * from './lib/configs.js';
+export * from './lib/edm-precond.js';
+export * from './lib/pfgm.js';
+export * from './lib/pfgmpp.js';
+export * from './lib/vp.js';
+export * from './lib/make-method.js';
+export * from './lib/sample.js';
+export * from './lib/divergence.js';
+export * from './lib/likelihood.js';
+export * from './lib/interpolate.js';
+export * from './lib/log-gamma.js';
+export * from './lib/toy-data.js';
+export * from './lib/theorem1.js';

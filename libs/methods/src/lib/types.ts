@@ -1,0 +1,136 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '@pfgm/tensor';
+import type { TimeGrid, VectorField } from '@pfgm/ode';
+
+/**
+ * One training batch in the raw network's coordinates (k-diffusion `Denoiser.loss`), so one generic loop serves every
+ * method: loss = mean_i weight_i · Σ_k (net(input, cond)_ik − target_ik)².
+ */
+export interface TrainingPair {
+  /** Network input, [B, ...data] (PFGM: x̃; PFGM++/EDM: c_in·x; VP: x_t). */
+  input: tf.Tensor;
+  /** Conditioning label, [B] (PFGM: z or ln z; PFGM++/EDM: c_noise = ln σ/4; VP: 999·t). */
+  cond: tf.Tensor1D;
+  /** Regression target, [B, ...out] (PFGM: normalized field [B, N+1]; PFGM++/EDM: (y − c_skip·x)/c_out; VP: ε). */
+  target: tf.Tensor;
+  /** Per-sample weight, [B] (PFGM: 0.5, the official 0.5·sum; EDM: λ(σ)·c_out² = 1; VP: 1/N, the official mean). */
+  weight: tf.Tensor1D;
+}
+
+/**
+ * A method-space prediction at time t for a batch x [B, ...data]: the normalized Poisson field [B, N+1] at z = t
+ * (PFGM), or the denoised data [B, ...data] (PFGM++/EDM at σ = t, VP at time t).
+ */
+export type Predictor = (x: tf.Tensor, t: number) => tf.Tensor;
+
+/** A predictor that holds tensors (an oracle's reference batch): call `dispose` when done. */
+export interface OwnedPredictor {
+  predict: Predictor;
+  dispose(): void;
+}
+
+/** The minimal raw network this library needs (`@pfgm/networks` Network satisfies it): F(x, cond), [B, ...in] → [B, ...out]. */
+export interface RawNet {
+  apply(x: tf.Tensor, cond: tf.Tensor1D, training?: boolean): tf.Tensor;
+}
+
+/** PFGM (Xu et al. 2022). Defaults: {@link pfgmConfig}. */
+export interface PfgmConfig {
+  kind: 'pfgm';
+  /** z_max: the prior hyperplane. CIFAR-10 40, CelebA 60, LSUN 100. */
+  zMax: number;
+  /** z_min = ε: sampling stops here. 1e-3. */
+  zMin: number;
+  /** Prior radii are clipped to [1, upperNorm]. CIFAR-10 3000, CelebA 6000, LSUN 30000. */
+  upperNorm: number;
+  /** γ of the target √N·E/(‖E‖+γ). 5. */
+  gamma: number;
+  /** Below z_exp the sampler replaces v_z by its analytic form (App. B.2.3). CIFAR-10 5, CelebA 1, LSUN 0.1. */
+  zExp: number;
+  /** M: perturbation exponents m ~ U[0, M). CIFAR-10/CelebA 291, LSUN 356. */
+  M: number;
+  /** τ: s = (1+τ)^m. 0.03. */
+  tau: number;
+  /** σ (`model.sigma_end`). 0.01. */
+  sigma: number;
+  /** restrict_M (App. B.1.1). true in every official config. */
+  restrictM: boolean;
+  /** ODE time variable: 'log-z' (t = ln z; official RK45) or 'z' (Euler/Heun in z on a log-spaced grid; official fixed-step). */
+  time: 'log-z' | 'z';
+  /** Network label: 'z' (DDPM++ positional embedding) or 'log-z' (NCSN++ Fourier embedding). */
+  condition: 'z' | 'log-z';
+  /** Loss reduction: 'sum' (0.5·sum, CIFAR-10/CelebA) or 'mean' (LSUN, reduce_mean). */
+  reduce: 'sum' | 'mean';
+}
+
+/** PFGM++ (Xu et al. 2023) with EDM preconditioning; D = Infinity is EDM (Karras et al. 2022). Defaults: {@link pfgmppConfig}. */
+export interface PfgmppConfig {
+  kind: 'pfgmpp';
+  /** D: augmented dimensions, r = σ√D. CIFAR-10 128 / 2048; Infinity = diffusion (EDM). */
+  D: number;
+  /** σ_min of the sampling grid. 0.002. */
+  sigmaMin: number;
+  /** σ_max of the grid and the prior. 80. */
+  sigmaMax: number;
+  /** σ_data of the preconditioning. 0.5. */
+  sigmaData: number;
+  /** ρ of the EDM grid. 7. */
+  rho: number;
+  /** Training ln σ ~ N(P_mean, P_std²): P_mean. −1.2. */
+  pMean: number;
+  /** P_std. 1.2. */
+  pStd: number;
+  /** Clip s ~ Beta(N/2, D/2) to [c, 1−c] in training, as the official code (c = 1e-3); 0 = exact law. */
+  clipBeta: number;
+}
+
+/** VP-SDE probability-flow ODE (Song et al. 2021). Defaults: {@link vpConfig}. */
+export interface VpConfig {
+  kind: 'vp';
+  /** β_min. 0.1. */
+  betaMin: number;
+  /** β_max. 20. */
+  betaMax: number;
+  /** Sampling stops at t = ε. 1e-3 (likelihood: 1e-5). */
+  epsT: number;
+  /** Training t ~ U[ε_train, 1]. 1e-5. */
+  epsTrain: number;
+  /** Final noise-free reverse-diffusion (DDPM) step at t = ε (score_sde `noise_removal`). true. */
+  denoise: boolean;
+}
+
+export type MethodConfig = PfgmConfig | PfgmppConfig | VpConfig;
+
+/** Time interval of the likelihood ODE (data → prior) and the prior's log-density there. */
+export interface LikelihoodSpec {
+  /** Start (data side) and end (prior side) of the forward ODE, in the method's likelihood time variable. */
+  t0: number;
+  t1: number;
+  /** Forward drift dx/dt in that variable (for PFGM: in z, with the renormalized field; spec §3). */
+  velocity(p: Predictor): VectorField;
+  /** log p_prior(x(t1)) per row, float64 (natural log). */
+  priorLogDensity(x: tf.Tensor): Float64Array;
+}
+
+/** One generative method behind a common interface (aesthetics §3). */
+export interface Method {
+  readonly config: MethodConfig;
+  /** Per-sample network shapes for data of shape `dataShape` (PFGM: out = [N+1]). */
+  networkIo(dataShape: readonly number[]): { inShape: number[]; outShape: number[] };
+  /** Perturb a clean batch [B, ...data]; PFGM computes its target against `reference` (the large batch, default x0 itself). */
+  perturb(x0: tf.Tensor, rng: Rng, reference?: tf.Tensor): TrainingPair;
+  /** Wrap a raw network with this method's preconditioning. */
+  predictor(net: RawNet): Predictor;
+  /** The exact optimum of the predictor for the finite dataset `data` [n, ...]: the training-free truth. */
+  oracle(data: tf.Tensor): OwnedPredictor;
+  /** Backward (generative) ODE dx/dt in the method's time variable, to integrate along {@link timeGrid}. */
+  velocity(p: Predictor): VectorField;
+  /** n prior samples [n, ...dataShape]; row i uses rng.forSample(i). */
+  prior(n: number, dataShape: readonly number[], rng: Rng): tf.Tensor;
+  /** Default discretization from the prior to the data (float64). */
+  timeGrid(steps: number): TimeGrid;
+  /** Final map after the ODE (VP noise removal; identity otherwise). Returns a fresh tensor. */
+  finalize(p: Predictor, x: tf.Tensor, tEnd: number): tf.Tensor;
+  /** The forward ODE and prior density used by {@link logLikelihood}. */
+  likelihood(dataShape: readonly number[]): LikelihoodSpec;
+}

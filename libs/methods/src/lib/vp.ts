@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '@pfgm/tensor';
+import { vpGrid, type VectorField } from '@pfgm/ode';
+import { gaussianPosteriorMean, gaussianPrior, prepareReference, vpBeta, vpLogAlpha, vpPerturb, vpStd } from '@pfgm/field';
+import { dimOf, fillB, flat, rowSquaredNorms } from './shapes.js';
+import type { LikelihoodSpec, Method, OwnedPredictor, Predictor, RawNet, TrainingPair, VpConfig } from './types.js';
+
+// ----------------------------------------------------------------------------
+// VP-SDE probability-flow ODE (Song et al., ICLR 2021; score_sde_pytorch, spec §6). The predictor returns the
+// denoised x̂₀, so that the oracle is a Gaussian posterior mean; the score is (α·x̂₀ − x)/std².
+// ----------------------------------------------------------------------------
+
+/** Discrete DDPM steps of the VP-SDE (score_sde `VPSDE.N`), used by the noise-removal step. */
+const N_DISCRETE = 1000;
+
+/** The VP-ODE method. */
+export function vpMethod(config: VpConfig): Method {
+  const c = config;
+  if (!(c.betaMax > c.betaMin && c.betaMin > 0 && c.epsT > 0 && c.epsT < 1)) {
+    throw new Error(`vp: need betaMax > betaMin > 0 and 0 < epsT < 1 (score_sde: 20, 0.1, 1e-3), got ${c.betaMax}, ${c.betaMin}, ${c.epsT}`);
+  }
+  return {
+    config: c,
+    networkIo: (dataShape) => ({ inShape: [...dataShape], outShape: [...dataShape] }),
+    perturb: (x0, rng) => perturb(c, x0, rng),
+    // ε-prediction (score_sde `get_score_fn`): label 999·t, x̂₀ = (x − std·ε̂)/α.
+    predictor: (net: RawNet): Predictor => (x, t) =>
+      tf.tidy(() => {
+        const eps = net.apply(x, fillB(x.shape[0], 999 * t));
+        return tf.div(tf.sub(x, tf.mul(eps, vpStd(c, t))), Math.exp(vpLogAlpha(c, t)));
+      }),
+    oracle: (data) => oracle(c, data),
+    velocity: (p) => vpVelocity(c, p),
+    prior: (n, dataShape, rng: Rng) => tf.tidy(() => tf.reshape(gaussianPrior(n, dimOf(dataShape), 1, rng), [n, ...dataShape])),
+    timeGrid: (steps) => vpGrid({ steps, eps: c.epsT }),
+    finalize: (p, x, t) => (c.denoise ? noiseRemoval(c, p, x, t) : tf.clone(x)),
+    likelihood: (dataShape) => likelihood(c, dimOf(dataShape)),
+  };
+}
+
+/** Denoising score matching pair: input x_t, label 999·t, target ε, weight 1/N (reduce_mean). */
+function perturb(c: VpConfig, x0: tf.Tensor, rng: Rng): TrainingPair {
+  const B = x0.shape[0];
+  const N = x0.size / B;
+  const y = flat(x0);
+  const { x, eps, t } = vpPerturb(y, rng, c, c.epsTrain);
+  const pair = tf.tidy(() => ({
+    input: tf.reshape(x, x0.shape),
+    cond: tf.tensor1d(Float32Array.from(t, (v) => 999 * v)),
+    target: tf.reshape(eps, x0.shape),
+    weight: fillB(B, 1 / N),
+  }));
+  tf.dispose([y, x, eps]);
+  return pair;
+}
+
+/** Exact x̂₀ for a finite dataset: x_t = α·y + std·ε, so E[y | x_t] is the Gaussian posterior mean at x/α with σ = std/α. */
+function oracle(c: VpConfig, data: tf.Tensor): OwnedPredictor {
+  const ref = prepareReference(data);
+  const predict: Predictor = (x, t) =>
+    tf.tidy(() => {
+      const alpha = Math.exp(vpLogAlpha(c, t));
+      const mean = gaussianPosteriorMean(tf.div(flat(x), alpha) as tf.Tensor2D, fillB(x.shape[0], vpStd(c, t) / alpha), ref);
+      return tf.reshape(mean, x.shape);
+    });
+  return { predict, dispose: () => ref.dispose() };
+}
+
+/** Score s(x, t) = (α·x̂₀ − x)/std² from a denoised prediction. */
+function score(c: VpConfig, p: Predictor, x: tf.Tensor, t: number): tf.Tensor {
+  return tf.tidy(() => tf.div(tf.sub(tf.mul(p(x, t), Math.exp(vpLogAlpha(c, t))), x), vpStd(c, t) ** 2));
+}
+
+/** Probability flow dx/dt = −½β(t)·x − ½β(t)·s(x, t) (Song et al. 2021, Eq. 13). */
+export function vpVelocity(c: VpConfig, p: Predictor): VectorField {
+  return (x, t) => tf.tidy(() => tf.mul(tf.add(x, score(c, p, x, t)), -0.5 * vpBeta(c, t)));
+}
+
+/** score_sde noise removal: one noise-free reverse-diffusion (DDPM) step at t: (2 − √(1−β))·x + β·s(x, t). */
+function noiseRemoval(c: VpConfig, p: Predictor, x: tf.Tensor, t: number): tf.Tensor {
+  const k = Math.floor((t * (N_DISCRETE - 1)) / 1); // (t·(N−1)/T).long()
+  const beta = c.betaMin / N_DISCRETE + (k / (N_DISCRETE - 1)) * (c.betaMax / N_DISCRETE - c.betaMin / N_DISCRETE);
+  return tf.tidy(() => tf.add(tf.mul(x, 2 - Math.sqrt(1 - beta)), tf.mul(score(c, p, x, t), beta)));
+}
+
+/** Likelihood ODE from t = 1e-5 to 1 with the N(0, I) prior (score_sde `likelihood.py`). */
+function likelihood(c: VpConfig, N: number): LikelihoodSpec {
+  return {
+    t0: 1e-5,
+    t1: 1,
+    velocity: (p) => vpVelocity(c, p),
+    priorLogDensity: (x) => rowSquaredNorms(x).map((r2) => -(N / 2) * Math.log(2 * Math.PI) - r2 / 2),
+  };
+}
