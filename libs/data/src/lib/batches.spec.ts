@@ -65,12 +65,12 @@ describe('batches', () => {
       const x = b.x.dataSync();
       const per = H * W * C;
       b.indices.forEach((k, i) => {
-        const mirror = b.flipped![i] === 1;
+        const mirror = b.flipped?.[i] === 1;
         if (mirror) flippedRows++;
         else plainRows++;
         const row = Array.from(x.subarray(i * per, (i + 1) * per));
         expect(row).toEqual(expectedImage(k, mirror).map(Math.fround));
-        expect(b.labels![i]).toBe(labels[k]);
+        expect(b.labels?.[i]).toBe(labels[k]);
       });
       b.x.dispose();
     }

@@ -60,7 +60,8 @@ export function* batches(ds: Dataset, opts: BatchOptions): Generator<Batch> {
     if (dropLast && last - first < B) return;
     const indices = order.subarray(first, last);
     const flipped = flips?.subarray(first, last);
-    const labels = ds.labels ? Int32Array.from(indices, (k) => ds.labels![k]) : undefined;
+    const all = ds.labels;
+    const labels = all ? Int32Array.from(indices, (k) => all[k]) : undefined;
     yield { x: ds.tensor(indices, flipped), indices, flipped, labels };
   }
 }

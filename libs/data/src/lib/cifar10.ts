@@ -170,7 +170,7 @@ async function md5File(path: string): Promise<string> {
 /** Parses every batch of the split and concatenates them; all train batches must hold the same number of records. */
 function build(split: 'train' | 'test', files: Map<string, Uint8Array>, where: string): ImageDataset {
   const names = cifar10Files(split);
-  const parts = names.map((n) => parseCifarBatch(files.get(n)!, `${where}: ${n}`));
+  const parts = names.map((n) => parseCifarBatch(files.get(n) ?? new Uint8Array(0), `${where}: ${n}`));
   const counts = parts.map((p) => p.labels.length);
   if (counts.some((c) => c !== counts[0])) {
     throw new DataError(`${where}: batch files hold different numbers of records (${names.map((n, i) => `${n}: ${counts[i]}`).join(', ')}); some are truncated`, 'corrupt', where);

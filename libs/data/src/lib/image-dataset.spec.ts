@@ -31,7 +31,7 @@ describe('ImageDataset', () => {
   it('subset is a view of the first examples; bad limits and indices are clear errors', () => {
     const one = ds.subset(1);
     expect(one.length).toBe(1);
-    expect(Array.from(one.labels!)).toEqual([3]);
+    expect(Array.from(one.labels ?? [])).toEqual([3]);
     expect(one.averageNorm()).toBeCloseTo(Math.SQRT2, 12);
     expect(() => ds.subset(3)).toThrow(/limit 3 exceeds the 2 examples of two/);
     expect(() => ds.subset(0)).toThrow(/limit must be a positive integer, got 0/);
