@@ -20,6 +20,7 @@ describe('download (loopback HTTP server on 127.0.0.1)', () => {
       '/good.bin': { kind: 'ok', body },
       '/cut.bin': { kind: 'truncated', body, sendBytes: 30_000 },
       '/err.bin': { kind: 'status', code: 500 },
+      '/stall.bin': { kind: 'stall', body, sendBytes: 10_000 },
     });
   });
   afterEach(async () => {
@@ -61,6 +62,11 @@ describe('download (loopback HTTP server on 127.0.0.1)', () => {
   it('truncated response (socket dropped mid-body): error, no partial file under any name', async () => {
     const dest = join(tmp.dir, 'cut.bin');
     await expectFailure(download({ url: `${server.url}cut.bin`, dest }), 'truncated', /cut\.bin.*(interrupted|truncated)/);
+  });
+
+  it('a server that goes silent mid-body: aborted after the idle timeout, nothing left', async () => {
+    const dest = join(tmp.dir, 'stall.bin');
+    await expectFailure(download({ url: `${server.url}stall.bin`, dest, idleTimeoutMs: 300 }), 'truncated', /interrupted after 10000 of 100000 bytes \(no data received before the idle timeout\)/);
   });
 
   it('HTTP 500 and 404: error with the status, nothing written', async () => {

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 export type Route =
   | { kind: 'ok'; body: Uint8Array } // 200 with Content-Length
   | { kind: 'truncated'; body: Uint8Array; sendBytes: number } // declares body.length, sends sendBytes, then drops the socket
-  | { kind: 'status'; code: number }; // an HTTP error
+  | { kind: 'status'; code: number } // an HTTP error
+  | { kind: 'stall'; body: Uint8Array; sendBytes: number }; // declares body.length, sends sendBytes, then goes silent
 
 /** A running loopback server. */
 export interface LoopbackServer {
@@ -38,6 +39,10 @@ export async function startLoopbackServer(routes: Record<string, Route>): Promis
         return;
       case 'status':
         res.writeHead(route.code).end(`error ${route.code}`);
+        return;
+      case 'stall':
+        res.writeHead(200, { 'content-length': route.body.length });
+        res.write(route.body.subarray(0, route.sendBytes));
         return;
     }
   });
