@@ -12,6 +12,7 @@ import { listAll, makeTempDir } from '../test/temp-dir.js';
 import { adaptImages } from './adapt-images.js';
 import { DataError } from './data-error.js';
 import { loadFashionMnist } from './fashion-mnist.js';
+import { loadDataset } from './load-dataset.js';
 import { debianFashionMnistDir } from './system-paths.js';
 
 const skip = process.env.PFGM_SKIP_REAL_DATA === '1';
@@ -50,6 +51,16 @@ describe('real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
     expect(sub.averageNorm()).toBeCloseTo(ref, 2);
     expect(ds.averageNorm()).toBeGreaterThan(10);
     expect(ds.averageNorm()).toBeLessThan(28); // ‖x‖ ≤ √784 = 28 in [−1, 1]
+  });
+
+  it.skipIf(skip || !debDir)(title('average L2 norm equals numpy float64 (fixtures/gen-fmnist-norm.py), at 28×28×1 and 32×32×3'), async () => {
+    const ref = JSON.parse(readFileSync(new URL('../../fixtures/fmnist-avg-norm.json', import.meta.url), 'utf8')) as {
+      test: { '28x28x1': number; '32x32x3': number };
+    };
+    const native = await loadDataset('fmnist', { split: 'test', download: false, cacheDir: '/nonexistent' });
+    expect(native.averageNorm()).toBeCloseTo(ref.test['28x28x1'], 9);
+    const rgb = await loadDataset('fmnist', { split: 'test', size: 32, channels: 3, download: false, cacheDir: '/nonexistent' });
+    expect(rgb.averageNorm()).toBeCloseTo(ref.test['32x32x3'], 9);
   });
 
   it.skipIf(skip || !debDir)(title('pad to 32×32 and grey → RGB: a true centred zero pad, channels repeated'), async () => {

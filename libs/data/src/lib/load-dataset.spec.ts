@@ -37,6 +37,8 @@ describe('loadDataset', () => {
     const b = await loadDataset('toy:moons', { limit: 500, seed: 3 });
     expect(b.length).toBe(500);
     await expect(loadDataset('toy:moons', { size: 32 })).rejects.toThrow(/size and channels apply to images/);
+    const test = await loadDataset('toy:moons', { limit: 500, seed: 3, split: 'test' });
+    expect(test.kind === 'points' && b.kind === 'points' && test.points[0] !== b.points[0]).toBe(true);
   });
 
   it('fmnist from --data with limit, size 32 and channels 3', async () => {
@@ -61,5 +63,6 @@ describe('loadDataset', () => {
     expect(ds.name).toBe(`folder:${tmp.dir}`);
     expect(ds.length).toBe(2);
     expect(ds.sampleShape).toEqual([6, 6, 3]);
+    await expect(loadDataset(`folder:${tmp.dir}`, { split: 'test' })).rejects.toThrow(/an image folder has no test split/);
   });
 });

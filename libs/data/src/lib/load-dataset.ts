@@ -24,7 +24,7 @@ export interface LoadOptions {
   size?: number;
   /** 3 turns grey images into RGB (for U-Nets built for CIFAR shapes). */
   channels?: 1 | 3;
-  /** 'train' or 'test'. Default 'train'. */
+  /** 'train' or 'test' (toys: held-out points from another stream; image folders: train only). Default 'train'. */
   split?: 'train' | 'test';
   /** Download cache; default env PFGM_CACHE, else ~/.cache/pfgm-bench. */
   cacheDir?: string;
@@ -77,7 +77,7 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
   switch (s.kind) {
     case 'toy':
       if (size !== undefined || channels !== undefined) throw new DataError(`--data ${spec}: size and channels apply to images, not 2-D points`, 'bad-option');
-      return toyDataset(s.name, limit ?? DEFAULT_TOY_POINTS, opts.seed ?? 0);
+      return toyDataset(s.name, limit ?? DEFAULT_TOY_POINTS, opts.seed ?? 0, opts.split ?? 'train');
     case 'fmnist': {
       const ds = await loadFashionMnist({ ...opts, baseUrl: opts.baseUrl });
       return adaptImages(limited(ds, limit), { size, channels, fit: 'pad' });
@@ -88,6 +88,7 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
       return adaptImages(limited(ds, limit), { size, channels, fit: 'resize' });
     }
     case 'folder': {
+      if (opts.split === 'test') throw new DataError(`--data ${spec}: an image folder has no test split; point folder: at a held-out folder instead`, 'bad-option');
       const ds = await loadImageFolder(s.path, { size, limit });
       return adaptImages(ds, { channels, fit: 'resize' });
     }

@@ -132,10 +132,10 @@ export function isToy2dName(name: string): name is Toy2dName {
   return (TOY_2D_NAMES as readonly string[]).includes(name);
 }
 
-/** n seeded points of a toy as a dataset (stream (seed, [0]) of {@link Rng}). */
-export function toyDataset(name: Toy2dName, n: number, seed = 0): PointDataset {
+/** n seeded points of a toy as a dataset: stream (seed, [0]) for 'train', (seed, [1]) for held-out 'test' points. */
+export function toyDataset(name: Toy2dName, n: number, seed = 0, split: 'train' | 'test' = 'train'): PointDataset {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`toy:${name}: the number of points must be a positive integer, got ${n}`);
   const toy = toy2d(name);
-  const points = Float32Array.from(toy.sample(n, new Rng(seed, [0])));
+  const points = Float32Array.from(toy.sample(n, new Rng(seed, [split === 'train' ? 0 : 1])));
   return new PointDataset(`toy:${name}`, points, 2, toy.logDensity);
 }
