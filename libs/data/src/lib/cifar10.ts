@@ -128,12 +128,16 @@ export async function loadCifar10(opts: Cifar10Options = {}): Promise<ImageDatas
     for (const dir of [opts.dataDir, join(opts.dataDir, CIFAR10_DIR)]) {
       if (names.every((n) => existsSync(join(dir, n)))) {
         const files = new Map(await Promise.all(names.map(async (n) => [n, new Uint8Array(await readFile(join(dir, n)))] as const)));
+        opts.log?.(`CIFAR-10 ${split}: ${dir}`);
         return build(split, files, dir);
       }
       tried.push(`--data ${dir}: no ${names.join(', ')}`);
     }
     const archive = join(opts.dataDir, CIFAR10_ARCHIVE.name);
-    if (existsSync(archive)) return build(split, await readCifarArchive(archive, names), archive);
+    if (existsSync(archive)) {
+      opts.log?.(`CIFAR-10 ${split}: ${archive}`);
+      return build(split, await readCifarArchive(archive, names), archive);
+    }
     tried.push(`--data ${archive}: not found`);
   }
   const expected = opts.expected ?? { md5: CIFAR10_ARCHIVE.md5, bytes: CIFAR10_ARCHIVE.bytes };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deadLoopbackUrl, startLoopbackServer, type LoopbackServer } from '../test/loopback-server.js';
@@ -42,6 +43,14 @@ describe('download (loopback HTTP server on 127.0.0.1)', () => {
     await download({ url: `${server.url}good.bin`, dest, expected: { bytes: body.length, sha256, md5 } });
     expect(new Uint8Array(readFileSync(dest))).toEqual(body);
     expect(await listAll(tmp.dir)).toEqual(['good.bin']);
+  });
+
+  it('temp files left by a killed download (dead pid) are removed; a live one is kept', async () => {
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(tmp.dir, `.good.bin.${deadPid}-0000.part`), 'partial');
+    writeFileSync(join(tmp.dir, `.good.bin.${process.pid}-ffff.part`), 'in progress');
+    await download({ url: `${server.url}good.bin`, dest: join(tmp.dir, 'good.bin') });
+    expect(await listAll(tmp.dir)).toEqual([`.good.bin.${process.pid}-ffff.part`, 'good.bin']);
   });
 
   it('sha256 mismatch: error, the bad file is deleted', async () => {

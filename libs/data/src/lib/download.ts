@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,6 +37,7 @@ export interface DownloadOptions {
 export async function download(opts: DownloadOptions): Promise<string> {
   const { url, dest, expected = {}, verify, idleTimeoutMs = 60_000, log } = opts;
   await mkdir(dirname(dest), { recursive: true });
+  await removeStaleParts(dest);
   const temp = join(dirname(dest), `.${basename(dest)}.${process.pid}-${randomBytes(4).toString('hex')}.part`);
   const ctrl = new AbortController();
   let timer = setTimeout(() => ctrl.abort(), idleTimeoutMs);
@@ -77,6 +78,24 @@ export async function download(opts: DownloadOptions): Promise<string> {
   } finally {
     clearTimeout(timer);
     await rm(temp, { force: true });
+  }
+}
+
+/** Deletes temp files of earlier downloads of `dest` whose process is gone (killed mid-transfer). */
+async function removeStaleParts(dest: string): Promise<void> {
+  const prefix = `.${basename(dest)}.`;
+  for (const name of await readdir(dirname(dest))) {
+    const m = name.startsWith(prefix) && name.endsWith('.part') ? /^(\d+)-/.exec(name.slice(prefix.length)) : null;
+    if (m && !processAlive(Number(m[1]))) await rm(join(dirname(dest), name), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -75,6 +75,7 @@ export async function loadFashionMnist(opts: FashionMnistOptions = {}): Promise<
       tried.push(`${label} ${dir}: no ${files.images.name}[.gz] with ${files.labels.name}[.gz]`);
       continue;
     }
+    opts.log?.(`Fashion-MNIST ${split}: ${paths.images}${tried.length ? ` (after: ${tried.join('; ')})` : ''}`);
     return build(split, await readIdx(paths.images, files.images, verify), await readIdx(paths.labels, files.labels, verify));
   }
   const cache = join(cacheDir(opts.cacheDir), 'fashion-mnist');
