@@ -1,4 +1,9 @@
 import type { Command } from 'commander';
+import { registerSample } from './sample.js';
+import { registerTrain } from './train.js';
 
 /** Each command lives in its own file and registers itself on the program. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerTrain(program);
+  registerSample(program);
+}

@@ -1,0 +1,210 @@
+// `pfgm fid`: FID (and IS) of generated images against reference statistics, with pytorch-fid's Inception on TF.js.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import type { Command } from 'commander';
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadDataset } from '@pfgm/data';
+import {
+  defaultCacheDir,
+  featureStats,
+  frechetDistance,
+  imageFolderBatches,
+  inceptionScore,
+  InceptionExtractor,
+  listImageFiles,
+  npzImageBatches,
+  readStatsNpz,
+  writeStatsNpz,
+  type GaussianStats,
+  type ImageBatches,
+  type InceptionMode,
+} from '@pfgm/eval';
+
+/** Options shared by `pfgm fid` and `pfgm stats`. */
+export interface InceptionCliOptions {
+  inception?: string;
+  mode: string;
+  batch: string;
+  limit?: string;
+  dataDir?: string;
+  cacheDir?: string;
+  backend?: string;
+}
+
+/** Selects the tfjs backend: `--backend`/PFGM_BACKEND, else wasm (cpu is 30–100× slower). */
+export async function selectBackend(name = process.env.PFGM_BACKEND): Promise<void> {
+  const want = !name || name === 'auto' ? 'wasm' : name;
+  if (!(await tf.setBackend(want))) throw new Error(`tfjs backend '${want}' is not available; use wasm or cpu`);
+  await tf.ready();
+}
+
+function parseMode(mode: string): InceptionMode {
+  if (mode === 'legacy-tf' || mode === 'pytorch-fid') return mode;
+  throw new Error(`--mode ${mode}: expected legacy-tf (TTUR/torch-fidelity/EDM, default) or pytorch-fid`);
+}
+
+function positiveInt(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${v}: expected a positive integer`);
+  return n;
+}
+
+/** Loads the extractor named by the options (weights from --inception, the cache, or a verified download). */
+export async function extractorFrom(o: InceptionCliOptions): Promise<InceptionExtractor> {
+  await selectBackend(o.backend);
+  const log = (m: string) => process.stderr.write(`${m}\n`);
+  return InceptionExtractor.load({ path: o.inception, cacheDir: o.cacheDir ?? defaultCacheDir(), mode: parseMode(o.mode), log });
+}
+
+/** Progress on stderr: images done and images/s, about every 10%. */
+function progress(label: string, total: number): (done: number) => void {
+  const t0 = performance.now();
+  let next = 0;
+  return (done) => {
+    if (done < next && done < total) return;
+    next = done + Math.max(1, Math.round(total / 10));
+    const s = (performance.now() - t0) / 1000;
+    process.stderr.write(`${label}: ${done}/${total} images, ${(done / s).toFixed(1)} img/s\n`);
+  };
+}
+
+/** `DATASET-train|test` (e.g. cifar10-train) → loadDataset spec and split; undefined if not of that form. */
+function datasetRef(ref: string): { spec: string; split: 'train' | 'test' } | undefined {
+  const m = /^(.+)-(train|test)$/.exec(ref);
+  return m ? { spec: m[1], split: m[2] as 'train' | 'test' } : undefined;
+}
+
+/** Image batches of a folder of PNGs (native size) or an .npz of images. */
+export async function imageSource(path: string, batch: number, limit?: number): Promise<{ count: number; batches: ImageBatches }> {
+  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
+    const files = (await listImageFiles(path)).slice(0, limit);
+    return { count: files.length, batches: imageFolderBatches(files, batch) };
+  }
+  if (path.endsWith('.npz')) {
+    const src = await npzImageBatches(path, batch);
+    if (limit === undefined || limit >= src.count) return src;
+    const it = src.batches;
+    return {
+      count: limit,
+      batches: (async function* () {
+        let done = 0;
+        for await (const b of it) {
+          if (done >= limit) {
+            b.dispose();
+            continue;
+          }
+          const n = Math.min(b.shape[0], limit - done);
+          yield n === b.shape[0] ? b : tf.tidy(() => tf.slice(b, 0, n));
+          if (n !== b.shape[0]) b.dispose();
+          done += n;
+        }
+      })(),
+    };
+  }
+  throw new Error(`${path}: expected a folder of PNG images or an .npz of images`);
+}
+
+/** Statistics of a dataset (`cifar10-train`, …), computed once and cached by content hash, mode and weights. */
+export async function datasetStats(
+  ref: { spec: string; split: 'train' | 'test' },
+  ex: InceptionExtractor,
+  o: InceptionCliOptions,
+  limit?: number,
+): Promise<GaussianStats> {
+  const loaded = await loadDataset(ref.spec, { split: ref.split, dataDir: o.dataDir, limit });
+  if (loaded.kind !== 'image') throw new Error(`--ref ${ref.spec}: FID needs an image dataset`);
+  const ds = loaded; // ImageDataset: uint8 NHWC at native size
+  const hash = createHash('sha256').update(ds.pixels).digest('hex').slice(0, 16);
+  const dir = join(o.cacheDir ?? defaultCacheDir(), 'fid-refs');
+  const file = join(dir, `${ref.spec.replace(/[^\w.-]+/g, '_')}-${ref.split}-${ex.mode}-${ds.length}-${hash}-w${ex.weightsFingerprint}.npz`);
+  if (await stat(file).catch(() => undefined)) {
+    process.stderr.write(`reference statistics from cache ${file}\n`);
+    return { ...(await readStatsNpz(file)), n: ds.length };
+  }
+  const batch = positiveInt(o.batch, '--batch') ?? 50;
+  const per = ds.height * ds.width * ds.channels;
+  function* batches(): Generator<tf.Tensor4D> {
+    for (let b = 0; b < ds.length; b += batch) {
+      const n = Math.min(batch, ds.length - b);
+      yield tf.tensor4d(Int32Array.from(ds.pixels.subarray(b * per, (b + n) * per)), [n, ds.height, ds.width, ds.channels], 'int32');
+    }
+  }
+  const { stats } = await featureStats(batches(), ex, { onProgress: progress(`${ref.spec}-${ref.split}`, ds.length) });
+  await mkdir(dir, { recursive: true });
+  await writeStatsNpz(file, stats);
+  process.stderr.write(`cached reference statistics in ${file}\n`);
+  return stats;
+}
+
+/** Reference statistics: a stats .npz, a dataset spec (cached), or a folder/.npz of images. */
+async function referenceStats(ref: string, ex: InceptionExtractor, o: InceptionCliOptions): Promise<GaussianStats> {
+  const isFile = (await stat(ref).catch(() => undefined))?.isFile();
+  if (isFile && ref.endsWith('.npz')) {
+    try {
+      return await readStatsNpz(ref);
+    } catch (e) {
+      if (!/expected arrays 'mu' and 'sigma'/.test((e as Error).message)) throw e;
+    }
+  }
+  const ds = isFile ? undefined : datasetRef(ref);
+  if (ds && !(await stat(ref).catch(() => undefined))) return datasetStats(ds, ex, o);
+  const src = await imageSource(ref, positiveInt(o.batch, '--batch') ?? 50);
+  return (await featureStats(src.batches, ex, { onProgress: progress('reference', src.count) })).stats;
+}
+
+interface FidOptions extends InceptionCliOptions {
+  gen: string;
+  ref: string;
+  is?: boolean;
+  isShuffle?: boolean;
+  saveStats?: string;
+  allowFew?: boolean;
+  json?: boolean;
+}
+
+/** Registers `pfgm fid`. */
+export function registerFid(program: Command): void {
+  program
+    .command('fid')
+    .description("Fréchet Inception Distance of generated images (pytorch-fid's Inception-v3 on TF.js), optionally Inception Score")
+    .requiredOption('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
+    .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
+    .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth (zip or legacy) or a converted .safetensors; default: cache, else verified download")
+    .option('--mode <mode>', 'preprocessing: legacy-tf (TTUR/torch-fidelity/EDM) | pytorch-fid', 'legacy-tf')
+    .option('--batch <n>', 'images per forward pass', '50')
+    .option('--limit <n>', 'use only the first n generated images')
+    .option('--is', 'also report the Inception Score (1008 logits without bias, 10 splits)')
+    .option('--is-shuffle', 'shuffle before the IS splits with numpy RandomState(2020) like torch-fidelity')
+    .option('--save-stats <PATH>', "write the generated images' statistics (mu, sigma) as .npz")
+    .option('--data-dir <DIR>', 'local dataset copies for --ref NAME-train|test')
+    .option('--cache-dir <DIR>', 'cache for weights and reference statistics (default $PFGM_CACHE or ~/.cache/pfgm)')
+    .option('--allow-few', 'compute FID even with N ≤ 2048 samples (biased; warns instead of failing)')
+    .option('--json', 'print the result as JSON')
+    .action(async (o: FidOptions, cmd: Command) => {
+      const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
+      const ex = await extractorFrom(opts);
+      try {
+        const batch = positiveInt(opts.batch, '--batch') ?? 50;
+        const gen = await imageSource(opts.gen, batch, positiveInt(opts.limit, '--limit'));
+        const t0 = performance.now();
+        const { stats, logits } = await featureStats(gen.batches, ex, { withLogits: opts.is, onProgress: progress('generated', gen.count) });
+        const seconds = (performance.now() - t0) / 1000;
+        if (opts.saveStats) await writeStatsNpz(opts.saveStats, stats);
+        const ref = await referenceStats(opts.ref, ex, opts);
+        const fid = frechetDistance(stats, ref, { fewSamples: opts.allowFew ? 'warn' : 'error', onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+        const is = logits ? inceptionScore(logits, ex.classes, { shuffleSeed: opts.isShuffle ? 2020 : undefined }) : undefined;
+        const result = { fid, n: stats.n, mode: ex.mode, ref: opts.ref, backend: tf.getBackend(), imagesPerSecond: stats.n / seconds, ...(is ? { isMean: is.mean, isStd: is.std } : {}) };
+        if (opts.json) console.log(JSON.stringify(result));
+        else {
+          console.log(`FID ${fid.toFixed(4)}  (N = ${stats.n} generated vs ${opts.ref}; Inception ${ex.mode}; ${tf.getBackend()}, ${result.imagesPerSecond.toFixed(1)} img/s)`);
+          if (is) console.log(`IS  ${is.mean.toFixed(4)} ± ${is.std.toFixed(4)}  (10 splits${opts.isShuffle ? ', seed-2020 shuffle' : ''})`);
+        }
+      } finally {
+        ex.dispose();
+      }
+    });
+}

@@ -1,0 +1,25 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { extname } from 'node:path';
+import { saveImageGrid, savePlot, scatter2d, writeCsv } from '@pfgm/report';
+
+/** Writes samples [B, ...]: points as CSV and/or a scatter PNG/SVG; images as a PNG grid. Returns the files written. */
+export async function writeSamples(out: string, x: tf.Tensor): Promise<string[]> {
+  const ext = extname(out).toLowerCase();
+  if (x.rank === 2) {
+    const pts = x.arraySync() as number[][];
+    if (ext === '.csv') {
+      writeCsv(out, pts.map((p) => Object.fromEntries(p.map((v, i) => [`x${i}`, v]))));
+      return [out];
+    }
+    if (ext !== '.png' && ext !== '.svg') throw new Error(`--out ${out}: expected .png, .svg or .csv for point samples`);
+    if (x.shape[1] !== 2) throw new Error(`--out ${out}: plots need 2-D points, these have ${x.shape[1]} dimensions; use .csv`);
+    const plot = await scatter2d({ points: [{ name: 'samples', x: pts.map((p) => p[0]), y: pts.map((p) => p[1]) }], title: `${pts.length} samples` });
+    await savePlot(out, plot);
+    const csv = out.slice(0, -ext.length) + '.csv';
+    writeCsv(csv, pts.map(([a, b]) => ({ x0: a, x1: b })));
+    return [out, csv];
+  }
+  if (ext !== '.png') throw new Error(`--out ${out}: expected .png for image samples`);
+  await saveImageGrid(out, x);
+  return [out];
+}
