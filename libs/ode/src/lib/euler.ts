@@ -3,7 +3,7 @@ import { walkGrid, type FixedStep } from './fixed-step.js';
 import type { SolveOptions, SolveResult, TimeGrid, VectorField } from './types.js';
 
 /** Forward Euler step x + (t' − t)·f(x, t) (k-diffusion `sample_euler`; PFGM `ForwardEulerPredictor`). */
-export const eulerStep: FixedStep = (f, x, t, tNext) =>
+const eulerStep: FixedStep = (f, x, t, tNext) =>
   tf.tidy(() => {
     const d = f.eval(x, t); // [B, ...]
     return tf.add(x, tf.mul(d, tNext - t));

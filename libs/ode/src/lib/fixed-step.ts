@@ -8,8 +8,9 @@ export type FixedStep = (f: CountedField, x: tf.Tensor, t: number, tNext: number
 
 /**
  * Walks every interval of the grid with `step` (k-diffusion `sample_*` loop). No data is read per step:
- * each new state leaves a scalar sum(0·x) (0 if finite, NaN otherwise) that is read once at the end, so a
- * non-finite field value is reported with its step index and time without a device sync inside the loop.
+ * each new state leaves a scalar Σx (one reduction, finite unless x has NaN/±Inf or overflows float32) that is
+ * read once at the end, so a non-finite field value is reported with its step index and time without a device
+ * sync inside the loop.
  */
 export async function walkGrid(
   solver: string,
@@ -33,7 +34,7 @@ export async function walkGrid(
       const next = step(field, x, grid[i], grid[i + 1], i === n - 1);
       if (x !== x0) x.dispose();
       x = next;
-      flags.push(tf.tidy(() => tf.sum(tf.mul(next, 0))));
+      flags.push(tf.sum(next));
       ts.push(grid[i + 1]);
       opts.onStep?.({ i: i + 1, t: grid[i + 1], x, nfe: field.nfe });
     }
@@ -64,7 +65,7 @@ async function throwAtFirstNonFinite(flags: tf.Scalar[], grid: TimeGrid, solver:
   all.dispose();
   const i = v.findIndex((s) => !Number.isFinite(s));
   if (i < 0) return;
-  throw new RangeError(`${solver}: the vector field produced non-finite values (NaN or ±Inf) in step ${i} ` +
+  throw new RangeError(`${solver}: the vector field produced non-finite values (NaN or ±Inf, or a state whose float32 sum overflows) in step ${i} ` +
     `(t = ${grid[i]} → ${grid[i + 1]}); the state before it was finite. Check the field near these times ` +
     '(e.g. a division by t or sigma = 0: a grid ending at 0 needs a last Euler step), or use smaller steps.');
 }

@@ -3,7 +3,7 @@ import { walkGrid, type FixedStep } from './fixed-step.js';
 import type { HeunOptions, SolveResult, TimeGrid, VectorField } from './types.js';
 
 /** Heun step (EDM Alg. 1 lines 5–7): Euler predictor, trapezoidal corrector; a plain Euler step if `euler`. */
-export function heunStep(lastStepEuler: boolean): FixedStep {
+function heunStep(lastStepEuler: boolean): FixedStep {
   return (f, x, t, tNext, last) =>
     tf.tidy(() => {
       const h = tNext - t;

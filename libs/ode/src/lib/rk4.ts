@@ -3,7 +3,7 @@ import { walkGrid, type FixedStep } from './fixed-step.js';
 import type { SolveOptions, SolveResult, TimeGrid, VectorField } from './types.js';
 
 /** Classical 4th-order Runge–Kutta step (Hairer–Nørsett–Wanner I, Table II.1.2, "the" RK4). */
-export const rk4Step: FixedStep = (f, x, t, tNext) =>
+const rk4Step: FixedStep = (f, x, t, tNext) =>
   tf.tidy(() => {
     const h = tNext - t;
     const tMid = t + h / 2;
