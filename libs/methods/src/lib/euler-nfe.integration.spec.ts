@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
+import { Rng } from '@pfgm/tensor';
+import { describe, expect, it } from 'vitest';
+import { makeMethod } from './make-method.js';
+import { sample } from './sample.js';
+import { landing, PFGM_LANDED_FRACTION, THEOREM1_METHODS } from './theorem1.js';
+import { TOY_2D, TOY_3D, toyTensor } from './toy-data.js';
+import type { MethodConfig } from './types.js';
+
+// Theorem 1 with Euler: the smallest NFE (from a fixed ladder) at which the oracle sampler lands like RK45 does.
+// PFGM's Euler is the official one: Euler in z on a log-spaced z grid (spec §2.4).
+
+const LADDER = [10, 20, 35, 50, 100, 200, 400, 800];
+
+function eulerConfig(c: MethodConfig): MethodConfig {
+  return c.kind === 'pfgm' ? { ...c, time: 'z' } : c;
+}
+
+describe.each([
+  ['2-D', TOY_2D],
+  ['3-D', TOY_3D],
+])('Theorem 1 with the oracle on %s data, Euler', (name, data) => {
+  it.each(THEOREM1_METHODS)('%s: the first NFE on the ladder where every criterion holds', async (label, config) => {
+    const method = makeMethod(eulerConfig(config));
+    const ref = toyTensor(data);
+    const oracle = method.oracle(ref);
+    const N = data.points[0].length;
+    const n = 200;
+    let found: number | null = null;
+    for (const steps of LADDER) {
+      const res = await sample(method, oracle.predict, { kind: 'euler', steps }, n, [N], new Rng(2023));
+      const l = landing(res.x, data);
+      res.x.dispose();
+      const pValue = 1 - chisquareCdf(l.chi2, data.points.length - 1);
+      const landed = config.kind === 'pfgm' ? l.within1e2 / n >= PFGM_LANDED_FRACTION && l.maxDistance < 0.2 : l.maxDistance < 1e-2;
+      if (landed && pValue > 1e-3) {
+        found = res.nfe;
+        console.log(`EULER ${name} ${label}: first holds at NFE ${res.nfe} (max distance ${l.maxDistance.toExponential(2)}, within 1e-2 ${l.within1e2}/${n}, χ² p ${pValue.toFixed(3)})`);
+        break;
+      }
+    }
+    if (found === null) console.log(`EULER ${name} ${label}: does not hold up to NFE ${LADDER.at(-1)}`);
+    expect(found).not.toBeNull();
+    tf.dispose(ref);
+    oracle.dispose();
+  });
+});
