@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import { createHash } from 'node:crypto';
 import { INCEPTION_CLASSES, INCEPTION_POOL_DIM } from './inception-layout.js';
 import { disposeInceptionParams, inceptionParamsFromStateDict, type InceptionParams } from './inception-params.js';
 import { preprocessForInception, type InceptionMode } from './inception-preprocess.js';
@@ -25,11 +26,16 @@ export class InceptionExtractor implements FeatureExtractor {
     private readonly params: InceptionParams,
     /** Resize/scale convention (fid-spec §1.4). Default 'legacy-tf'. */
     readonly mode: InceptionMode,
+    /** SHA-256 (16 hex) of the first conv and fc weights: tells weight files apart in cache keys. */
+    readonly weightsFingerprint: string,
   ) {}
 
   /** From an already loaded state dict (e.g. {@link syntheticInceptionStateDict} in tests/benchmarks). */
   static fromStateDict(sd: StateDict, mode: InceptionMode = 'legacy-tf'): InceptionExtractor {
-    return new InceptionExtractor(inceptionParamsFromStateDict(sd), mode);
+    const params = inceptionParamsFromStateDict(sd);
+    const h = createHash('sha256');
+    for (const k of ['Conv2d_1a_3x3.conv.weight', 'fc.weight']) h.update(sd.get(k)?.data ?? new Float32Array(0));
+    return new InceptionExtractor(params, mode, h.digest('hex').slice(0, 16));
   }
 
   /** Loads pytorch-fid's weights (path, cache or verified download). */
