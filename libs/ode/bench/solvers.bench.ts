@@ -33,53 +33,53 @@ const solvers: [string, (f: VectorField) => Promise<SolveResult>][] = [
   ['rk45 (1e-4)', (f) => rk45(f, x0, grid, { rtol: 1e-4, atol: 1e-4 })],
 ];
 
+/** n field evaluations at the solver's times, then one read (a solver ends with a read too). */
 async function fieldCalls(f: VectorField, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) f(x0, 1 - i / n).dispose();
+  for (let i = 0; i < n - 1; i++) f(x0, 1 - i / n).dispose();
   const probe = f(x0, 0);
-  await probe.data(); // wait for the device like a solver's final read does
+  await probe.data();
   probe.dispose();
 }
 
-/** Mean latency (ms) of a completed task; throws with the task's error otherwise. */
-function meanMs(bench: Bench, name: string): number {
+/** Median latency (ms) of a completed task (robust to load spikes on a shared machine). */
+function medianMs(bench: Bench, name: string): number {
   const r = bench.tasks.find((t) => t.name === name)?.result;
   if (r?.state !== 'completed') throw new Error(`bench task ${name} did not complete: ${JSON.stringify(r)}`);
-  return r.latency.mean;
+  return r.latency.p50 ?? r.latency.mean;
 }
 
 const rows: Record<string, string | number>[] = [];
 for (const [fieldName, f] of [['elementwise', elementwise], ['mlp', mlp]] as const) {
+  // Each solver task directly follows its reference (the field alone, NFE times) so both see the same load.
+  const bench = new Bench({ name: `ode solvers, field ${fieldName}, [${B}, ${D}], ${backend}`, time: 1000, iterations: 6, warmupIterations: 1, warmupTime: 0 });
   const nfeOf = new Map<string, number>();
   for (const [name, run] of solvers) {
     const r = await run(f);
     nfeOf.set(name, r.nfe);
     r.x.dispose();
-  }
-  const bench = new Bench({ name: `ode solvers, field ${fieldName}, [${B}, ${D}], ${backend}`, time: 1000, iterations: 4, warmupIterations: 1, warmupTime: 0 });
-  bench.add('field alone ×20', () => fieldCalls(f, 19)); // 19 + the probe = 20 evaluations
-  for (const [name, run] of solvers) {
+    bench.add(`${name} reference`, () => fieldCalls(f, r.nfe));
     bench.add(name, async () => {
-      const r = await run(f);
-      await r.x.data();
-      r.x.dispose();
+      const res = await run(f);
+      await res.x.data();
+      res.x.dispose();
     });
   }
   await bench.run();
-  const perEval = meanMs(bench, 'field alone ×20') / 20;
   for (const [name] of solvers) {
-    const ms = meanMs(bench, name);
+    const ms = medianMs(bench, name);
+    const ref = medianMs(bench, `${name} reference`);
     const nfe = nfeOf.get(name) ?? NaN;
     rows.push({
       field: fieldName,
       solver: name,
       NFE: nfe,
-      'ms/solve': ms.toFixed(1),
-      'NFE × field ms': (nfe * perEval).toFixed(1),
-      'ratio solver/field': (ms / (nfe * perEval)).toFixed(2),
-      'overhead ms/eval': ((ms - nfe * perEval) / nfe).toFixed(3),
+      'solver ms': ms.toFixed(1),
+      'field alone ×NFE ms': ref.toFixed(1),
+      'ratio solver/field': (ms / ref).toFixed(2),
+      'overhead ms/eval': ((ms - ref) / nfe).toFixed(3),
+      'field ms/eval': (ref / nfe).toFixed(3),
     });
   }
-  console.log(`${bench.name}: field ${perEval.toFixed(3)} ms per evaluation`);
 }
 console.table(rows);
 tf.dispose([x0, W1, W2]);

@@ -62,6 +62,18 @@ describe.each(all)('%s rejects bad input clearly', (name, s) => {
     ints.dispose();
     await rejects(() => s((x) => tf.sum(x), x0, uniformGrid(0, 1, 2)), /returned shape \[\] at t = 0, expected \[1,2\]/);
   });
+
+  it('a field that disposes its argument', async () => {
+    const disposing: VectorField = (x) => {
+      const d = tf.neg(x);
+      x.dispose();
+      return d;
+    };
+    await expectNoLeak(async () => {
+      const own = tf.tensor1d([1, 2]);
+      await expect(s(disposing, own, uniformGrid(0, 1, 2))).rejects.toThrow(/the vector field disposed its argument x at t = 0; fields must not dispose x/);
+    });
+  });
 });
 
 describe('rk45 options', () => {

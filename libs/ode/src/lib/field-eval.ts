@@ -15,7 +15,7 @@ export class CountedField {
   eval(x: tf.Tensor, t: number): tf.Tensor {
     this.nfe++;
     const d = this.f(x, t);
-    if (!(d instanceof tf.Tensor)) {
+    if (!isTensor(d)) {
       throw new TypeError(`${this.solver}: the vector field returned ${d === undefined ? 'undefined' : typeof d} at t = ${t}; ` +
         'it must return a tf.Tensor dx/dt with the shape of x.');
     }
@@ -24,9 +24,17 @@ export class CountedField {
       throw new RangeError(`${this.solver}: the vector field returned shape [${d.shape}] at t = ${t}, ` +
         `expected [${x.shape}] (the shape of x); return dx/dt for every element of the state.`);
     }
-    if (x.isDisposed) throw new Error(`${this.solver}: the vector field disposed its argument x at t = ${t}; fields must not dispose x.`);
+    if (x.isDisposed) {
+      if (d !== x) d.dispose();
+      throw new Error(`${this.solver}: the vector field disposed its argument x at t = ${t}; fields must not dispose x.`);
+    }
     return d === x ? d.clone() : d;
   }
+}
+
+/** Duck-typed (robust to a second copy of tfjs-core in node_modules). */
+function isTensor(v: unknown): v is tf.Tensor {
+  return typeof v === 'object' && v !== null && Array.isArray((v as tf.Tensor).shape) && typeof (v as tf.Tensor).dataSync === 'function';
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
