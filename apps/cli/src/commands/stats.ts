@@ -37,10 +37,11 @@ export function registerStats(program: Command): void {
         const limit = opts.limit === undefined ? undefined : Number(opts.limit);
         if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit ${opts.limit}: expected a positive integer`);
         if (opts.data) stats = await datasetStats({ spec: opts.data, split: opts.split }, ex, opts, limit);
-        else {
-          const src = await imageSource(opts.images!, Number(opts.batch) || 50, limit);
+        else if (opts.images) {
+          const src = await imageSource(opts.images, Number(opts.batch) || 50, limit);
           stats = (await featureStats(src.batches, ex, { onProgress: (d) => d === src.count && process.stderr.write(`${d} images\n`) })).stats;
         }
+        else throw new Error('pass --images or --data');
         await writeStatsNpz(opts.out, stats, opts.compress);
         console.log(`wrote ${opts.out}: mu [${stats.mu.length}], sigma [${stats.mu.length}, ${stats.mu.length}] from N = ${stats.n} images (${ex.mode})`);
         if (stats.n <= stats.mu.length) console.error(`warning: N = ${stats.n} ≤ ${stats.mu.length}: sigma is singular, FID against these stats will be unreliable`);

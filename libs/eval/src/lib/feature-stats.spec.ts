@@ -25,7 +25,7 @@ const fake: FeatureExtractor = {
       const pool = tf.concat([tf.mean(f, [1, 2]), tf.max(f, [1, 2])], 1) as tf.Tensor2D;
       return { pool, logits: tf.matMul(pool, tf.tensor2d([1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1], [6, 2])) };
     }),
-  dispose: () => {},
+  dispose: () => undefined,
 };
 
 describe('featureStats', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { INCEPTION_CONVS, inceptionStateDictShapes } from './inception-layout.js';
-import type { StateDict } from './state-dict.js';
+import type { HostTensor, StateDict } from './state-dict.js';
 
 /** BatchNorm epsilon of the 2015-12-05 graph (fid-spec §1.2). */
 export const BN_EPS = 1e-3;
@@ -20,6 +20,13 @@ export interface InceptionParams {
   fcB: tf.Tensor1D;
 }
 
+/** `sd[key]`, which {@link checkInceptionStateDict} has verified to exist. */
+function need(sd: StateDict, key: string): HostTensor {
+  const t = sd.get(key);
+  if (!t) throw new Error(`Inception weights: missing '${key}'`);
+  return t;
+}
+
 /** Throws one message listing every missing key, unexpected key and wrong shape (ignores `num_batches_tracked`). */
 export function checkInceptionStateDict(sd: StateDict, where = 'Inception weights'): void {
   const expected = inceptionStateDictShapes();
@@ -27,8 +34,8 @@ export function checkInceptionStateDict(sd: StateDict, where = 'Inception weight
   const missing = expected.filter(([k]) => !sd.has(k)).map(([k]) => k);
   const unexpected = [...sd.keys()].filter((k) => !want.has(k) && !k.endsWith('num_batches_tracked'));
   const wrong = expected
-    .filter(([k, s]) => sd.has(k) && sd.get(k)!.shape.join(',') !== s.join(','))
-    .map(([k, s]) => `${k}: got [${sd.get(k)!.shape}], expected [${s}]`);
+    .filter(([k, s]) => sd.has(k) && need(sd, k).shape.join(',') !== s.join(','))
+    .map(([k, s]) => `${k}: got [${need(sd, k).shape}], expected [${s}]`);
   const list = (xs: string[]) => xs.slice(0, 5).join('; ') + (xs.length > 5 ? `; … (${xs.length} in all)` : '');
   const problems = [
     missing.length ? `missing ${missing.length} key(s): ${list(missing)}` : '',
@@ -45,7 +52,7 @@ export function checkInceptionStateDict(sd: StateDict, where = 'Inception weight
 
 /** Folds BN into the conv: k = γ/√(var+ε), W' = W·k, b' = β − mean·k; OIHW → HWIO (fid-spec §1.6). */
 function foldConv(sd: StateDict, name: string): { filter: Float32Array; bias: Float32Array } {
-  const get = (p: string) => sd.get(`${name}.${p}`)!;
+  const get = (p: string) => need(sd, `${name}.${p}`);
   const w = get('conv.weight');
   const [O, I, KH, KW] = w.shape;
   const gamma = get('bn.weight').data;
@@ -74,9 +81,9 @@ export function inceptionParamsFromStateDict(sd: StateDict, where?: string): Inc
     const { filter, bias } = foldConv(sd, c.name);
     convs.set(c.name, { filter: tf.tensor4d(filter, [c.kh, c.kw, c.inC, c.outC]), bias: tf.tensor1d(bias) });
   }
-  const fc = sd.get('fc.weight')!; // [1008, 2048]
+  const fc = need(sd, 'fc.weight'); // [1008, 2048]
   const fcW = tf.tidy(() => tf.transpose(tf.tensor2d(fc.data, [fc.shape[0], fc.shape[1]]))) as tf.Tensor2D;
-  return { convs, fcW, fcB: tf.tensor1d(sd.get('fc.bias')!.data) };
+  return { convs, fcW, fcB: tf.tensor1d(need(sd, 'fc.bias').data) };
 }
 
 /** Frees every tensor of `p`. */

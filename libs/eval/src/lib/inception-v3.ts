@@ -9,7 +9,9 @@ type Ctx = { p: InceptionParams };
 /** BasicConv2d = conv + folded BN + ReLU; PyTorch padding (k−1)/2 at stride 1 ↔ 'same', 0 ↔ 'valid'. */
 function basic(ctx: Ctx, name: string, x: tf.Tensor4D): tf.Tensor4D {
   const spec = SPECS.get(name) as BasicConvSpec;
-  const { filter, bias } = ctx.p.convs.get(name)!;
+  const conv = ctx.p.convs.get(name);
+  if (!conv) throw new Error(`inceptionV3: parameters lack '${name}'`);
+  const { filter, bias } = conv;
   const pad = spec.pad[0] === 0 && spec.pad[1] === 0 ? 'valid' : 'same';
   return tf.fused.conv2d({ x, filter, bias, strides: spec.stride, pad, activation: 'relu' });
 }

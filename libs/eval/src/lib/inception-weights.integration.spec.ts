@@ -29,7 +29,7 @@ let expected: StateDict;
 function expectSameWeights(got: StateDict): void {
   expect([...got.keys()]).toEqual([...expected.keys()]);
   for (const [k, t] of expected) {
-    const g = got.get(k)!;
+    const g = got.get(k) as (typeof t);
     expect(g.shape, k).toEqual(t.shape);
     expect(Buffer.from(g.data.buffer, g.data.byteOffset, g.data.byteLength).equals(Buffer.from(t.data.buffer)), k).toBe(true);
   }

@@ -45,7 +45,7 @@ const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).diges
 const convertedName = (sha: string) => `inception-${sha.slice(0, 16)}.safetensors`;
 
 /** Downloads `url` to `dest` (via `dest.part`), verifying SHA-256; on mismatch nothing is left behind. */
-export async function downloadVerified(url: string, dest: string, sha256: string, log: (m: string) => void = () => {}): Promise<void> {
+export async function downloadVerified(url: string, dest: string, sha256: string, log: (m: string) => void = () => undefined): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url);
@@ -102,7 +102,7 @@ function validated(sd: StateDict, where: string): StateDict {
 
 /** Loads pytorch-fid's FID Inception state dict (472 float32 tensors) from a path, the cache, or the network. */
 export async function loadInceptionStateDict(opts: InceptionWeightsOptions = {}): Promise<StateDict> {
-  const { cacheDir = defaultCacheDir(), url = FID_WEIGHTS_URL, sha256 = FID_WEIGHTS_SHA256, download = true, log = () => {} } = opts;
+  const { cacheDir = defaultCacheDir(), url = FID_WEIGHTS_URL, sha256 = FID_WEIGHTS_SHA256, download = true, log = () => undefined } = opts;
   if (opts.path) return loadFile(opts.path, cacheDir, log);
   const converted = join(cacheDir, 'inception', convertedName(sha256));
   if (await exists(converted)) return validated(readSafetensors(new Uint8Array(await readFile(converted)), converted).tensors, converted);
