@@ -5,6 +5,7 @@ import { vpLogAlpha, vpStd } from '@pfgm/field';
 import { describe, expect, it } from 'vitest';
 import { edmConfig, pfgmConfig, pfgmppConfig, vpConfig } from './configs.js';
 import { exactDivergence, hutchinsonDivergence, rademacher } from './divergence.js';
+import { interpolateLatents } from './interpolate.js';
 import { logLikelihood } from './likelihood.js';
 import { logGamma } from './log-gamma.js';
 import { makeMethod } from './make-method.js';
@@ -107,6 +108,40 @@ describe('VP-ODE likelihood of Gaussian data with its exact score', () => {
       expect(Math.abs(res.logp[i] - lp)).toBeLessThan(1e-3);
     });
     x.dispose();
+  });
+});
+
+describe('likelihood plumbing', () => {
+  it('Hutchinson path equals the exact path where the Jacobian is diagonal (Rademacher ε_k² = 1), no leaks', async () => {
+    const c = vpConfig();
+    const m = makeMethod(c);
+    const s = [0.5, 1.5];
+    const exact: Predictor = (x, t) =>
+      tf.tidy(() => {
+        const a = Math.exp(vpLogAlpha(c, t));
+        const sd2 = vpStd(c, t) ** 2;
+        const score = tf.div(tf.neg(x), tf.tensor1d(s.map((v) => a * a * v * v + sd2)));
+        return tf.div(tf.add(x, tf.mul(score, sd2)), a);
+      });
+    const x = tf.tensor2d([[0.3, -1], [1, 2]]);
+    const a = await logLikelihood(m, exact, x);
+    const b = await expectNoLeak(() => logLikelihood(m, exact, x, { divergence: { kind: 'hutchinson', probes: 1, rng: new Rng(1) } }));
+    a.logp.forEach((v, i) => expect(b.logp[i]).toBeCloseTo(v, 4));
+    a.bpd.forEach((v, i) => expect(v).toBeCloseTo(-a.logp[i] / (2 * Math.LN2) + 7, 10));
+    x.dispose();
+  });
+});
+
+describe('latent interpolation', () => {
+  it('slerps directions, interpolates norms linearly, keeps the end points', () => {
+    const a = tf.tensor2d([[3, 0]]);
+    const b = tf.tensor2d([[0, 1]]);
+    const out = interpolateLatents(a, b, 3).arraySync() as number[][];
+    expect(out[0][0]).toBeCloseTo(3, 6);
+    expect(out[2][1]).toBeCloseTo(1, 6);
+    expect(Math.hypot(...out[1])).toBeCloseTo(2, 5);
+    expect(out[1][0]).toBeCloseTo(out[1][1], 5); // 45°
+    tf.dispose([a, b]);
   });
 });
 
