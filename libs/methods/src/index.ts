@@ -12,3 +12,4 @@ export * from './lib/interpolate.js';
 export * from './lib/log-gamma.js';
 export * from './lib/toy-data.js';
 export * from './lib/theorem1.js';
+export * from './lib/training-defaults.js';

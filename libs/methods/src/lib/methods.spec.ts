@@ -132,6 +132,21 @@ describe('likelihood plumbing', () => {
   });
 });
 
+describe('fixed-step budgets', () => {
+  it('Heun: EDM/PFGM++ on the EDM grid and PFGM improved Euler cost 2n − 1 NFE (n = 18 → 35)', async () => {
+    const ref = toyTensor(TOY_2D);
+    for (const c of [pfgmppConfig(128), edmConfig(), pfgmConfig('cifar10', { time: 'z' })]) {
+      const m = makeMethod(c);
+      const o = m.oracle(ref);
+      const res = await sample(m, o.predict, { kind: 'heun', steps: 18 }, 3, [2], new Rng(1));
+      expect(res.nfe).toBe(35);
+      res.x.dispose();
+      o.dispose();
+    }
+    ref.dispose();
+  });
+});
+
 describe('latent interpolation', () => {
   it('slerps directions, interpolates norms linearly, keeps the end points', () => {
     const a = tf.tensor2d([[3, 0]]);

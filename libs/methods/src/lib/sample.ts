@@ -20,6 +20,8 @@ export function samplingGrid(m: Method, solver: SolverSpec): TimeGrid {
 /** Maps prior samples (latents) [B, ...data] to data along the method's backward ODE (any solver of @pfgm/ode). */
 export async function decode(m: Method, p: Predictor, latents: tf.Tensor, solver: SolverSpec, opts: SampleOptions = {}): Promise<SolveResult> {
   const grid = samplingGrid(m, solver);
+  // PFGM's improved Euler ends with a plain Euler step (NFE 2N − 1, spec §2.4); EDM's does so because its grid ends at 0.
+  if (solver.kind === 'heun' && solver.lastStepEuler === undefined && m.config.kind === 'pfgm') solver = { ...solver, lastStepEuler: true };
   const res = await solve(solver)(m.velocity(p), latents, grid, opts);
   if (opts.finalize === false) return res;
   const x = m.finalize(p, res.x, grid[grid.length - 1]);
