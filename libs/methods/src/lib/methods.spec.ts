@@ -111,6 +111,22 @@ describe('VP-ODE likelihood of Gaussian data with its exact score', () => {
   });
 });
 
+describe('EDM likelihood of Gaussian data with its exact denoiser', () => {
+  it('N(0, diag(0.5², 1.5²)): D(x, σ) = x·s²/(s² + σ²) gives the exact log-density within 1e-3', async () => {
+    const m = makeMethod(edmConfig());
+    const s2 = [0.25, 2.25];
+    const exact: Predictor = (x, sigma) => tf.tidy(() => tf.mul(x, tf.tensor1d(s2.map((v) => v / (v + sigma * sigma)))));
+    const pts = [[0.3, -1], [-0.8, 2], [0, 0.4]];
+    const x = tf.tensor2d(pts);
+    const res = await logLikelihood(m, exact, x);
+    pts.forEach((p, i) => {
+      const lp = p.reduce((acc, v, k) => acc - 0.5 * Math.log(2 * Math.PI * s2[k]) - (v * v) / (2 * s2[k]), 0);
+      expect(Math.abs(res.logp[i] - lp)).toBeLessThan(1e-3);
+    });
+    x.dispose();
+  });
+});
+
 describe('likelihood plumbing', () => {
   it('Hutchinson path equals the exact path where the Jacobian is diagonal (Rademacher ε_k² = 1), no leaks', async () => {
     const c = vpConfig();
