@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerBpd } from './bpd.js';
+import { registerEncode } from './encode.js';
+import { registerInterpolate } from './interpolate.js';
 import { registerSample } from './sample.js';
 import { registerTrain } from './train.js';
 
@@ -6,4 +9,7 @@ import { registerTrain } from './train.js';
 export function registerCommands(program: Command): void {
   registerTrain(program);
   registerSample(program);
+  registerEncode(program);
+  registerInterpolate(program);
+  registerBpd(program);
 }

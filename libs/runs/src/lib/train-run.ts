@@ -109,8 +109,9 @@ function prepareDir(config: TrainRunConfig, opts: TrainRunOptions): void {
   else if (nonEmpty && opts.resume) {
     if (!existsSync(cfgPath)) throw new Error(`--resume: ${dir} holds no ${RUN_FILES.config}; it is not a pfgm training run`);
     const old = readJson<TrainRunConfig>(cfgPath);
-    const diffs = diffFields({ ...old, train: { ...old.train, steps: 0 } }, { ...config, train: { ...config.train, steps: 0 } }, 'config');
-    if (diffs.length > 0) throw new Error(`--resume: the run in ${dir} was started with other settings: ${diffs.join('; ')}. Use the same options (only --steps may change), or --overwrite.`);
+    const fixed = (c: TrainRunConfig) => ({ ...c, train: { ...c.train, steps: 0, checkpointEvery: 0 } }); // may change on resume
+    const diffs = diffFields(fixed(old), fixed(config), 'config');
+    if (diffs.length > 0) throw new Error(`--resume: the run in ${dir} was started with other settings: ${diffs.join('; ')}. Use the same options (only --steps and --checkpoint-every may change), or --overwrite.`);
     if (isRunFinished(dir) && config.train.steps <= old.train.steps) throw new Error(`--resume: ${dir} already finished its ${old.train.steps} steps; pass a larger --steps to train further`);
     if (isRunFinished(dir)) rmSync(join(dir, 'DONE'), { force: true });
   } else if (nonEmpty) {

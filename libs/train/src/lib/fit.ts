@@ -105,6 +105,7 @@ export async function fit(net: TrainableNet, method: Perturber, data: BatchSourc
   while (state.step < opts.steps) {
     const report = trainStep(net, method, data, state, opts);
     hooks.onStep?.(report);
+    await new Promise((r) => setImmediate(r)); // let signal handlers (Ctrl-C) and I/O run between steps
     const stop = hooks.shouldStop?.() ?? false;
     if (stop || state.step === opts.steps || (every > 0 && state.step % every === 0)) await hooks.checkpoint?.(state);
     if (stop) break;

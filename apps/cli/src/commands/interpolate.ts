@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import * as tf from '@tensorflow/tfjs-core';
+import { decode, interpolateLatents } from '@pfgm/methods';
+import { openRun, solverSpec } from '@pfgm/runs';
+import { Rng } from '@pfgm/tensor';
+import { useBackend } from '../backend.js';
+import { int, num } from '../parse.js';
+import { writeSamples } from '../write-samples.js';
+
+/** `pfgm interpolate`: decode a spherical interpolation between two prior latents (PFGM Fig. 10). */
+export function registerInterpolate(program: Command): void {
+  program
+    .command('interpolate')
+    .description('decode latents interpolated between two prior samples (PFGM Fig. 10)')
+    .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
+    .option('--n <n>', 'points along the path, end points included', int('--n'), 8)
+    .option('--pairs <n>', 'number of independent paths (rows)', int('--pairs'), 1)
+    .option('--seed <n>', 'seed of the end points', int('--seed'), 0)
+    .option('--solver <name>', 'euler | heun | rk4 | rk45', 'rk45')
+    .option('--steps <n>', 'grid intervals for fixed-step solvers', int('--steps'))
+    .option('--rtol <x>', 'rk45 relative tolerance', num('--rtol'))
+    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'))
+    .requiredOption('--out <file>', '.png grid (images) or scatter (points), or .csv')
+    .action(async (o, cmd: Command) => {
+      await useBackend(cmd);
+      const run = await openRun(o.ckpt);
+      try {
+        const ends = run.method.prior(2 * o.pairs, run.shape, new Rng(o.seed));
+        const rows = Array.from({ length: o.pairs }, (_, i) =>
+          tf.tidy(() => interpolateLatents(tf.slice(ends, [2 * i], [1]), tf.slice(ends, [2 * i + 1], [1]), o.n)));
+        const z = tf.concat(rows);
+        const res = await decode(run.method, run.predictor, z, solverSpec(o, run.config.method));
+        const files = await writeSamples(o.out, res.x);
+        console.log(`${o.pairs} path(s) of ${o.n} points, NFE ${res.nfe} → ${files.join(', ')}`);
+        tf.dispose([ends, ...rows, z, res.x]);
+      } finally {
+        run.dispose();
+      }
+    });
+}
