@@ -15,3 +15,5 @@ export * from './lib/inception-weights.js';
 export * from './lib/inception-extractor.js';
 export * from './lib/feature-stats.js';
 export * from './lib/image-sources.js';
+export * from './lib/sliced-wasserstein.js';
+export * from './lib/mmd.js';
