@@ -71,7 +71,10 @@ describe('wasm BatchMatMul vs cpu', () => {
   it('leaves no tensors behind', async () => {
     const a = tf.tensor(randn([3, 40, 50], 7).values, [3, 40, 50]);
     const b = tf.tensor(randn([3, 60, 50], 8).values, [3, 60, 50]);
+    const dataIds = tf.engine().backend.numDataIds(); // catches intermediates a kernel forgot to release
     await expectNoLeak(() => tf.matMul(a, b, false, true).dispose());
+    await expectNoLeak(() => tf.tidy(() => tf.matMul(tf.reshape(a, [120, 50]), tf.reshape(b, [180, 50]), false, true)).dispose());
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
     tf.dispose([a, b]);
   });
 
