@@ -1,0 +1,98 @@
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseBackendChoice } from './backend-choice.js';
+import { formatBackendInfo } from './backend-info.js';
+import { initBackend, NATIVE_PACKAGES, type ModuleImporter } from './init-backend.js';
+
+/** An importer for a machine without the native packages: records what was asked, fails like Node does. */
+function missingNative(): { importer: ModuleImporter; asked: string[] } {
+  const asked: string[] = [];
+  const importer: ModuleImporter = async (specifier) => {
+    asked.push(specifier);
+    throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+  };
+  return { importer, asked };
+}
+
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('parseBackendChoice', () => {
+  it('accepts the four names (any case) and treats empty as auto', () => {
+    expect(parseBackendChoice('WASM')).toBe('wasm');
+    expect(parseBackendChoice('tensorflow')).toBe('tensorflow');
+    expect(parseBackendChoice(undefined)).toBe('auto');
+    expect(parseBackendChoice('')).toBe('auto');
+  });
+  it('rejects anything else, naming the source and the accepted values', () => {
+    expect(() => parseBackendChoice('webgl', 'PFGM_BACKEND')).toThrow(/PFGM_BACKEND: unknown backend 'webgl'; expected one of auto, tensorflow, wasm, cpu/);
+  });
+});
+
+describe('initBackend', () => {
+  it('auto without native packages: tries tfjs-node-gpu then tfjs-node, falls back to threaded wasm, logs once', async () => {
+    const { importer, asked } = missingNative();
+    const lines: string[] = [];
+    const info = await initBackend('auto', { importer, log: (l) => lines.push(l) });
+    expect(asked).toEqual([...NATIVE_PACKAGES]);
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.threads).toBe(os.availableParallelism());
+    expect(info.simd).toBe(true);
+    expect(info.kernelFixes).toContain('Conv2DBackpropFilter');
+    expect(info.fallback).toBe(
+      'native tensorflow unavailable (@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed)',
+    );
+    expect(lines).toEqual([formatBackendInfo(info)]);
+    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 5 kernel fixes\); native tensorflow unavailable/);
+  });
+
+  it('memoises: a repeated request returns the same info and logs nothing', async () => {
+    const lines: string[] = [];
+    const first = await initBackend('wasm', { log: (l) => lines.push(l) });
+    const again = await initBackend('wasm', { log: (l) => lines.push(l) });
+    expect(again).toBe(first);
+    expect(lines).toHaveLength(1);
+  });
+
+  it("'tensorflow' without native packages fails with the install hint", async () => {
+    const { importer } = missingNative();
+    await expect(initBackend('tensorflow', { importer, log: () => undefined })).rejects.toThrow(
+      /backend 'tensorflow' unavailable: @tensorflow\/tfjs-node-gpu not installed; @tensorflow\/tfjs-node not installed\. Install it with 'npm run setup:gpu'/,
+    );
+  });
+
+  it('reports a native package that is present but broken, and picks the next one that works', async () => {
+    const importer: ModuleImporter = async (specifier) => {
+      if (specifier === '@tensorflow/tfjs-node-gpu') throw new Error('The Node.js native addon module (tfjs_binding.node) can not be found');
+      // Stand-in for @tensorflow/tfjs-node: registers a 'tensorflow' backend as the real package does.
+      tf.registerBackend('tensorflow', () => new MathBackendCPU(), 0);
+    };
+    try {
+      const info = await initBackend('auto', { importer, log: () => undefined });
+      expect(info).toMatchObject({ name: 'tensorflow', nativePackage: '@tensorflow/tfjs-node', simd: null });
+      expect(tf.getBackend()).toBe('tensorflow');
+    } finally {
+      await tf.setBackend('wasm');
+      tf.removeBackend('tensorflow');
+    }
+  });
+
+  it("'cpu' selects the cpu backend with one thread; PFGM_BACKEND is the default choice", async () => {
+    const saved = process.env['PFGM_BACKEND'];
+    process.env['PFGM_BACKEND'] = 'cpu';
+    try {
+      const info = await initBackend(undefined, { log: () => undefined });
+      expect(info).toMatchObject({ name: 'cpu', requested: 'cpu', threads: 1, simd: null });
+      expect(tf.getBackend()).toBe('cpu');
+      process.env['PFGM_BACKEND'] = 'gpu';
+      expect(() => initBackend(undefined, { log: () => undefined })).toThrow(/PFGM_BACKEND: unknown backend 'gpu'/);
+    } finally {
+      if (saved == null) delete process.env['PFGM_BACKEND'];
+      else process.env['PFGM_BACKEND'] = saved;
+    }
+  });
+});
