@@ -54,9 +54,12 @@ export function nin(x: tf.Tensor, W: tf.Tensor, b: tf.Tensor): tf.Tensor {
 
 /**
  * GroupNorm (Wu & He 2018), optionally followed by SiLU: x [B, H, W, C] is normalised over (H, W, C/G) per sample
- * and group, scaled by gamma [C], shifted by beta [C]; eps 1e-6 as in score_sde. One custom-gradient op that saves
- * only x̂ (normalised x) and 1/σ, instead of the ~7 full-size tensors autograd of the composite would keep.
- * Backward: dx = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) with means over each group, dx̂ = dy'·gamma.
+ * and group, scaled by gamma [C], shifted by beta [C]; eps 1e-6 as in score_sde. One custom-gradient op:
+ * - statistics come from per-channel spatial means (average pooling over H×W, NHWC-native on every backend; no
+ *   transposes), combined per group on [B, C]-sized tensors; var = E[x²] − E[x]² (clamped at 0);
+ * - the forward is then one per-channel affine map y = x·a + c (+ SiLU);
+ * - it saves only x and [B, C]-sized factors, instead of the ~7 full-size tensors autograd of the composite keeps.
+ * Backward: x̂ = (x − μ)/σ, dx̂ = dy'·gamma, dx = (dx̂ − mean_g(dx̂) − x̂·mean_g(dx̂·x̂))/σ.
  */
 export function groupNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, eps = 1e-6): tf.Tensor {
   return groupNormOp(x, gamma, beta, groups, eps, false);
@@ -67,34 +70,49 @@ export function groupNormSilu(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, g
   return groupNormOp(x, gamma, beta, groups, eps, true);
 }
 
+/** Per-channel spatial mean: [B, H, W, C] → [B, 1, 1, C]. */
+function channelMean(x: tf.Tensor): tf.Tensor {
+  const [, H, W] = x.shape;
+  return tf.avgPool(x as tf.Tensor4D, [H, W], [H, W], 'valid');
+}
+
+/** Averages a per-channel statistic [B, 1, 1, C] over each group of C/G channels and broadcasts it back. */
+function groupMean(s: tf.Tensor, groups: number): tf.Tensor {
+  const [B, , , C] = s.shape;
+  const g = tf.mean(tf.reshape(s, [B, groups, C / groups]), 2, true); // [B, G, 1]
+  return tf.reshape(tf.tile(g, [1, 1, C / groups]), [B, 1, 1, C]);
+}
+
 function groupNormOp(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, groups: number, eps: number, act: boolean): tf.Tensor {
-  const [B, H, W, C] = x.shape;
-  const gShape = [B, H * W, groups, C / groups]; // [B, HW, G, C/G]
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const xg = tf.reshape(xIn, gShape);
-    const { mean, variance } = tf.moments(xg, [1, 3], true); // [B, 1, G, 1]
-    const rstd = tf.rsqrt(tf.add(variance, eps));
-    const xhat = tf.mul(tf.sub(xg, mean), rstd); // [B, HW, G, C/G]
-    const pre = tf.add(tf.mul(tf.reshape(xhat, [B, H, W, C]), g), b);
-    save([xhat, rstd, g, b]);
+    const mu = groupMean(channelMean(xIn), groups); // [B, 1, 1, C]
+    const variance = tf.relu(tf.sub(groupMean(channelMean(tf.square(xIn)), groups), tf.square(mu)));
+    const rstd = tf.rsqrt(tf.add(variance, eps)); // [B, 1, 1, C]
+    const a = tf.mul(rstd, g); // y = x·a + c
+    const c = tf.sub(b, tf.mul(mu, a));
+    const pre = tf.add(tf.mul(xIn, a), c);
+    save([xIn, mu, rstd, a, c, g]);
     return {
       value: act ? tf.mul(pre, tf.sigmoid(pre)) : pre,
-      gradFunc: (dy: tf.Tensor, [xh, rs, gs, bs]: tf.Tensor[]) => {
-        const xh4 = tf.reshape(xh, [B, H, W, C]);
+      gradFunc: (dy: tf.Tensor, [xs, mus, rs, as, cs, gs]: tf.Tensor[]) => {
+        const [, H, W, C] = xs.shape;
         let dpre = dy;
         if (act) {
-          const p = tf.add(tf.mul(xh4, gs), bs);
+          const p = tf.add(tf.mul(xs, as), cs);
           const s = tf.sigmoid(p);
           dpre = tf.mul(dy, tf.mul(s, tf.add(1, tf.mul(p, tf.sub(1, s)))));
         }
-        const dgamma = tf.sum(tf.mul(dpre, xh4), [0, 1, 2]); // [C]
-        const dbeta = tf.sum(dpre, [0, 1, 2]); // [C]
-        const dxhat = tf.reshape(tf.mul(dpre, gs), gShape);
-        const m1 = tf.mean(dxhat, [1, 3], true);
-        const m2 = tf.mean(tf.mul(dxhat, xh), [1, 3], true);
-        const dx = tf.mul(tf.sub(tf.sub(dxhat, m1), tf.mul(xh, m2)), rs);
-        return [tf.reshape(dx, [B, H, W, C]), dgamma, dbeta];
+        const xhat = tf.mul(tf.sub(xs, mus), rs); // [B, H, W, C]
+        const sumDpre = tf.mul(channelMean(dpre), H * W); // [B, 1, 1, C]
+        const meanDpreXhat = channelMean(tf.mul(dpre, xhat)); // [B, 1, 1, C]
+        const dgamma = tf.reshape(tf.sum(tf.mul(meanDpreXhat, H * W), [0, 1, 2]), [C]);
+        const dbeta = tf.reshape(tf.sum(sumDpre, [0, 1, 2]), [C]);
+        const m1 = groupMean(tf.mul(tf.div(sumDpre, H * W), gs), groups); // mean_g(dx̂)
+        const m2 = groupMean(tf.mul(meanDpreXhat, gs), groups); // mean_g(dx̂·x̂)
+        // dx = σ⁻¹·(dpre·gamma − m1 − x̂·m2) = dpre·a + x̂·(−m2/σ) + (−m1/σ)
+        const dx = tf.add(tf.add(tf.mul(dpre, as), tf.mul(xhat, tf.neg(tf.mul(m2, rs)))), tf.neg(tf.mul(m1, rs)));
+        return [dx, dgamma, dbeta];
       },
     };
   }) as (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
