@@ -125,7 +125,7 @@ export async function datasetStats(
     process.stderr.write(`reference statistics from cache ${file}\n`);
     return { ...(await readStatsNpz(file)), n: ds.length };
   }
-  const batch = positiveInt(o.batch, '--batch') ?? 50;
+  const batch = positiveInt(o.batch, '--batch') ?? 32;
   const per = ds.height * ds.width * ds.channels;
   function* batches(): Generator<tf.Tensor4D> {
     for (let b = 0; b < ds.length; b += batch) {
@@ -152,7 +152,7 @@ async function referenceStats(ref: string, ex: InceptionExtractor, o: InceptionC
   }
   const ds = isFile ? undefined : datasetRef(ref);
   if (ds && !(await stat(ref).catch(() => undefined))) return datasetStats(ds, ex, o);
-  const src = await imageSource(ref, positiveInt(o.batch, '--batch') ?? 50);
+  const src = await imageSource(ref, positiveInt(o.batch, '--batch') ?? 32);
   return (await featureStats(src.batches, ex, { onProgress: progress('reference', src.count) })).stats;
 }
 
@@ -175,7 +175,7 @@ export function registerFid(program: Command): void {
     .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
     .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth (zip or legacy) or a converted .safetensors; default: cache, else verified download")
     .option('--mode <mode>', 'preprocessing: legacy-tf (TTUR/torch-fidelity/EDM) | pytorch-fid', 'legacy-tf')
-    .option('--batch <n>', 'images per forward pass', '50')
+    .option('--batch <n>', 'images per forward pass', '32')
     .option('--limit <n>', 'use only the first n generated images')
     .option('--is', 'also report the Inception Score (1008 logits without bias, 10 splits)')
     .option('--is-shuffle', 'shuffle before the IS splits with numpy RandomState(2020) like torch-fidelity')
@@ -188,7 +188,7 @@ export function registerFid(program: Command): void {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
       const ex = await extractorFrom(opts);
       try {
-        const batch = positiveInt(opts.batch, '--batch') ?? 50;
+        const batch = positiveInt(opts.batch, '--batch') ?? 32;
         const gen = await imageSource(opts.gen, batch, positiveInt(opts.limit, '--limit'));
         const t0 = performance.now();
         const { stats, logits } = await featureStats(gen.batches, ex, { withLogits: opts.is, onProgress: progress('generated', gen.count) });

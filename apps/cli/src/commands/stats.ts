@@ -22,7 +22,7 @@ export function registerStats(program: Command): void {
     .requiredOption('--out <PATH>', 'output .npz (mu, sigma)')
     .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a converted .safetensors")
     .option('--mode <mode>', 'preprocessing: legacy-tf | pytorch-fid', 'legacy-tf')
-    .option('--batch <n>', 'images per forward pass', '50')
+    .option('--batch <n>', 'images per forward pass', '32')
     .option('--limit <n>', 'use only the first n images')
     .option('--data-dir <DIR>', 'local dataset copies (with --data)')
     .option('--cache-dir <DIR>', 'cache for weights and dataset statistics')
@@ -38,7 +38,7 @@ export function registerStats(program: Command): void {
         if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit ${opts.limit}: expected a positive integer`);
         if (opts.data) stats = await datasetStats({ spec: opts.data, split: opts.split }, ex, opts, limit);
         else if (opts.images) {
-          const src = await imageSource(opts.images, Number(opts.batch) || 50, limit);
+          const src = await imageSource(opts.images, Number(opts.batch) || 32, limit);
           stats = (await featureStats(src.batches, ex, { onProgress: (d) => d === src.count && process.stderr.write(`${d} images\n`) })).stats;
         }
         else throw new Error('pass --images or --data');

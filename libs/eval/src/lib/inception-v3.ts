@@ -79,18 +79,30 @@ function blockE(ctx: Ctx, m: string, x: tf.Tensor4D, pool: 'avg' | 'max'): tf.Te
  * x: [B, 299, 299, 3] already scaled to ≈[-1, 1]. Returns pool3 [B, 2048] and IS logits pool3·W [B, 1008] (no bias).
  */
 export function inceptionV3(p: InceptionParams, x: tf.Tensor4D): { pool: tf.Tensor2D; logits: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const ctx = { p };
-    let h = chain(ctx, ['Conv2d_1a_3x3', 'Conv2d_2a_3x3', 'Conv2d_2b_3x3'], x); // [B,147,147,64]
-    h = chain(ctx, ['Conv2d_3b_1x1', 'Conv2d_4a_3x3'], maxPoolS2(h)); // [B,71,71,192]
-    h = maxPoolS2(h); // [B,35,35,192]
-    for (const m of ['Mixed_5b', 'Mixed_5c', 'Mixed_5d']) h = blockA(ctx, m, h); // [B,35,35,288]
-    h = blockB(ctx, 'Mixed_6a', h); // [B,17,17,768]
-    for (const m of ['Mixed_6b', 'Mixed_6c', 'Mixed_6d', 'Mixed_6e']) h = blockC(ctx, m, h);
-    h = blockD(ctx, 'Mixed_7a', h); // [B,8,8,1280]
-    h = blockE(ctx, 'Mixed_7b', h, 'avg'); // [B,8,8,2048]
-    h = blockE(ctx, 'Mixed_7c', h, 'max');
-    const pool = tf.mean(h, [1, 2]) as tf.Tensor2D; // [B,2048]
-    return { pool, logits: tf.matMul(pool, p.fcW) };
+  const ctx = { p };
+  // Each stage runs in its own tidy and the previous activation is freed, so peak memory is one stage's
+  // intermediates (≈ 11 MB per image in the stem) instead of the whole graph's (≈ 60 MB per image).
+  let h = x;
+  const stage = (f: (t: tf.Tensor4D) => tf.Tensor4D) => {
+    const next = tf.tidy(() => f(h));
+    if (h !== x) h.dispose();
+    h = next;
+  };
+  for (const name of ['Conv2d_1a_3x3', 'Conv2d_2a_3x3', 'Conv2d_2b_3x3']) stage((t) => basic(ctx, name, t)); // [B,147,147,64]
+  stage(maxPoolS2); // [B,73,73,64]
+  for (const name of ['Conv2d_3b_1x1', 'Conv2d_4a_3x3']) stage((t) => basic(ctx, name, t)); // [B,71,71,192]
+  stage(maxPoolS2); // [B,35,35,192]
+  for (const m of ['Mixed_5b', 'Mixed_5c', 'Mixed_5d']) stage((t) => blockA(ctx, m, t)); // [B,35,35,288]
+  stage((t) => blockB(ctx, 'Mixed_6a', t)); // [B,17,17,768]
+  for (const m of ['Mixed_6b', 'Mixed_6c', 'Mixed_6d', 'Mixed_6e']) stage((t) => blockC(ctx, m, t));
+  stage((t) => blockD(ctx, 'Mixed_7a', t)); // [B,8,8,1280]
+  stage((t) => blockE(ctx, 'Mixed_7b', t, 'avg')); // [B,8,8,2048]
+  stage((t) => blockE(ctx, 'Mixed_7c', t, 'max'));
+  const last = h;
+  const out = tf.tidy(() => {
+    const pool = tf.mean(last, [1, 2]) as tf.Tensor2D; // [B,2048]
+    return { pool, logits: tf.matMul(pool, p.fcW) as tf.Tensor2D }; // [B,1008]
   });
+  if (last !== x) last.dispose();
+  return out;
 }
