@@ -9,3 +9,4 @@ export { BACKEND_CHOICES, parseBackendChoice, type BackendChoice } from './lib/b
 export { formatBackendInfo, type BackendInfo } from './lib/backend/backend-info.js';
 export { defaultThreads, setWasmBackend, wasmThreadsCount, THREADED_WASM_VERSION, type WasmThreadsResult } from './lib/wasm/wasm-threads.js';
 export { registerWasmKernels, unregisterWasmKernels, wasmKernelsRegistered, WASM_KERNEL_FIXES } from './lib/wasm/register-wasm-kernels.js';
+export { doctor, formatDoctorReport, selfTest, type DoctorCheck, type DoctorOptions, type DoctorReport, type DoctorThroughput } from './lib/doctor.js';
