@@ -17,3 +17,4 @@ export * from './lib/feature-stats.js';
 export * from './lib/image-sources.js';
 export * from './lib/sliced-wasserstein.js';
 export * from './lib/mmd.js';
+export * from './lib/fd-fmnist/index.js';
