@@ -18,7 +18,9 @@ interface Workload {
 }
 
 /** Result per workload: latency best and median in ms, or why it did not run. */
-type Row = { name: string; gflop: number | null; bestMs: number; medianMs: number; samples: number } | { name: string; error: string };
+type Row =
+  | { name: string; gflop: number | null; bestMs: number; medianMs: number; samples: number; cpuShare: number }
+  | { name: string; error: string };
 
 const convFlop = 2 * 32 * 32 * 32 * 9 * 32 * 32 / 1e9; // 2·B·H·W·kh·kw·Ci·Co, stride 1, 'same'
 
@@ -70,10 +72,15 @@ async function measure(list: Workload[]): Promise<Row[]> {
       wl.run(); // first call: operator creation, and fail fast if a kernel is missing
       const bench = new Bench({ time: TIME_MS, iterations: 5, warmupIterations: 2, throws: true });
       bench.add(wl.name, wl.run);
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
       await bench.run();
+      const cpu = process.cpuUsage(cpu0);
+      // CPU seconds this process got per wall second: ≈ threads when the machine is idle, less when it is shared.
+      const cpuShare = (cpu.user + cpu.system) / 1e3 / (performance.now() - wall0);
       const r = bench.tasks[0].result;
       if (r.state !== 'completed') throw new Error(`task ${r.state}`);
-      rows.push({ name: wl.name, gflop: wl.gflop, bestMs: r.latency.min, medianMs: r.latency.p50, samples: r.latency.samplesCount });
+      rows.push({ name: wl.name, gflop: wl.gflop, bestMs: r.latency.min, medianMs: r.latency.p50, samples: r.latency.samplesCount, cpuShare });
     } catch (err) {
       rows.push({ name: wl.name, error: (err as Error).message.split('\n')[0].slice(0, 60) });
     }
@@ -129,7 +136,11 @@ async function main(): Promise<void> {
   console.log(`\n${tf.getBackend()} backend, ${info.threads} thread(s), SIMD ${info.simd ?? 'n/a'}; ${TIME_MS} ms per task; GFLOP/s as best / median`);
   const table = list.map((wl) => {
     const o = find(ours, wl.name);
-    const row: Record<string, string> = { workload: wl.name, [`ours, ${info.threads} thr`]: cell(o) };
+    const row: Record<string, string> = {
+      workload: wl.name,
+      [`ours, ${info.threads} thr`]: cell(o),
+      'cpu share': o == null || 'error' in o ? '—' : o.cpuShare.toFixed(2),
+    };
     if (info.name === 'wasm') {
       row['stock kernels'] = cell(find(stock, wl.name));
       row['ours ÷ stock'] = ratio(o, find(stock, wl.name));
@@ -141,6 +152,7 @@ async function main(): Promise<void> {
     return row;
   });
   console.table(table);
+  console.log('cpu share = CPU seconds per wall second during the task (≈ threads on an idle machine; lower = contended).');
   if (typeof single === 'string') console.log(single);
 }
 

@@ -1,4 +1,5 @@
 // Fails when the wasm backend runs single-threaded (the stock behaviour in Node).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -39,6 +40,17 @@ describe('multi-threaded wasm', () => {
     if (cores >= 2) expect(result.threads).toBeGreaterThanOrEqual(2);
     expect(result.simd).toBe(true);
   });
+
+  it('a process with threaded wasm exits by itself (the pthread workers do not keep it alive)', () => {
+    const probe = new URL('./threads-exit-probe.ts', import.meta.url).pathname;
+    const child = spawnSync(process.execPath, ['--import', 'tsx/esm', probe], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(child.error, 'child still running after 30 s').toBeUndefined();
+    expect(child.stdout).toContain('threads 2 64');
+    expect(child.status).toBe(0);
+  }, 40_000);
 
   it.skipIf(process.platform !== 'linux' || os.availableParallelism() < 2)(
     'a matmul burns CPU time on at least two OS threads (Linux /proc; independent of speed)',

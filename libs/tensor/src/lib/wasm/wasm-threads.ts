@@ -112,6 +112,15 @@ async function withThreadShims<T>(file: string, blobSize: number, minCpus: numbe
   }
 }
 
+/** Lets the process exit while the pthread workers (XNNPACK's pool, idle in a futex wait) are alive. */
+function unrefPthreadWorkers(): void {
+  const wasm = (tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { unusedWorkers: unknown[]; runningWorkers: unknown[] } } })
+    ?.wasm;
+  const pool = wasm?.PThread;
+  if (pool == null) return;
+  for (const w of [...pool.unusedWorkers, ...pool.runningWorkers]) (w as { unref?: () => void }).unref?.();
+}
+
 /**
  * Initialises and selects the tfjs `wasm` backend with `threads` XNNPACK threads (multi-threaded in Node).
  * Call it before anything else initialises `wasm`; if `wasm` is already initialised its pool size stays as it is.
@@ -142,6 +151,7 @@ export async function setWasmBackend(threads: number = defaultThreads()): Promis
     wasm.setThreadsCount(threads);
     const ok = await withThreadShims(file, blobSize, 2 * threads, () => tf.setBackend('wasm'));
     if (!ok) throw new Error('tf.setBackend("wasm") failed with threads enabled');
+    unrefPthreadWorkers();
   }
   if (tf.getBackend() !== 'wasm') throw new Error(`could not select the wasm backend (current: ${tf.getBackend()})`);
   const actual = wasm.getThreadsCount();
