@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerBpd } from './bpd.js';
+import { registerDoctor } from './doctor.js';
 import { registerEncode } from './encode.js';
 import { registerInterpolate } from './interpolate.js';
 import { registerSample } from './sample.js';
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerEncode(program);
   registerInterpolate(program);
   registerBpd(program);
+  registerDoctor(program);
 }

@@ -32,10 +32,10 @@ export function registerTrain(program: Command): void {
     .option('--resume', 'continue the unfinished run in --out (only --steps may change)', false)
     .option('--overwrite', 'replace what --out holds', false)
     .action(async (o, cmd: Command) => {
-      await useBackend(cmd);
+      const backend = await useBackend(cmd);
       const ds = await loadDataset(o.data, { limit: o.limit, size: o.size, channels: o.channels, dataDir: o.dataDir, log: (m) => console.error(m) });
       const config = resolveTrainConfig(o, ds.sampleShape, ds.averageNorm(), ds.name);
-      const r = await trainRun(config, { dir: o.out, resume: o.resume, overwrite: o.overwrite, dataset: ds });
+      const r = await trainRun(config, { dir: o.out, resume: o.resume, overwrite: o.overwrite, dataset: ds, threads: backend.threads });
       if (r.interrupted) {
         console.error(`interrupted at step ${r.step}; checkpoint written. Continue with: pfgm train … --out ${o.out} --resume`);
         process.exitCode = 130;

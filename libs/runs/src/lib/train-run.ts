@@ -26,6 +26,8 @@ export interface TrainRunOptions {
   handleSigint?: boolean;
   /** Messages. Default: stderr. */
   log?: (msg: string) => void;
+  /** Compute threads of the backend in use (recorded in provenance.json). */
+  threads?: number;
 }
 
 /** Outcome of a training run. */
@@ -55,7 +57,7 @@ export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): P
       await restoreTrainCheckpoint(ckpt, net, state, rng);
       log(`resumed ${dir} at step ${state.step}`);
     }
-    writeProvenance(dir, { config, seed: config.train.seed, threads: null, extra: { dataset: ds.name, params: net.numParams } });
+    writeProvenance(dir, { config, seed: config.train.seed, threads: opts.threads ?? null, extra: { dataset: ds.name, params: net.numParams } });
     log(`training ${config.methodName} on ${ds.name} (${ds.length} examples), ${config.netName} with ${net.numParams} parameters, steps ${state.step} → ${config.train.steps}`);
     return await loop(config, opts, ds, method, net, state, rng, ckpt);
   } finally {
