@@ -1,4 +1,4 @@
-// frechetDistance at the Inception feature size (D = 2048; ml-matrix float64 eigendecompositions) against pytorch-fid's
+// frechetDistance at the Inception feature size (D = 2048; float64 Cholesky + eigenvalue-only tred2/tql2) against pytorch-fid's
 // scipy.linalg.sqrtm path (bench/frechet_scipy.py, same random statistics via .npz, 2 BLAS threads) in the same job:
 // prints both times, their ratio, and the relative difference of the two FIDs.
 // Run: npm run bench -w @pfgm/eval  (env PFGM_BENCH_FID_DIM, default 2048)
@@ -23,7 +23,7 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   console.log(`Fréchet distance, D = ${dim}, full-rank random statistics`);
   console.table([
-    { impl: 'ml-matrix symmetric eig (ours)', FID: fid, seconds: seconds.toFixed(1) },
+    { impl: 'ours: Cholesky + tred2/tql2, float64', FID: fid, seconds: seconds.toFixed(1) },
     { impl: 'scipy.linalg.sqrtm (pytorch-fid)', FID: ref.fid, seconds: ref.seconds.toFixed(1) },
   ]);
   console.log(`time ratio ours / scipy = ${(seconds / ref.seconds).toFixed(2)}; relative FID difference ${(Math.abs(fid - ref.fid) / ref.fid).toExponential(2)} (scipy max |imag| ${ref.max_imag.toExponential(1)})`);

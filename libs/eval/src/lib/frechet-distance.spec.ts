@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { Rng } from '@pfgm/tensor';
 import { expectClose } from '@pfgm/tensor/testing';
-import { frechetDistance } from './frechet-distance.js';
+import { frechetDistance, traceSqrtProduct } from './frechet-distance.js';
 import { GaussianAccumulator, gaussianStats, type GaussianStats } from './gaussian-stats.js';
 
 interface FidCase { name: string; dim: number; mu1: number[]; mu2: number[]; sigma1: number[]; sigma2: number[]; fid: number }
@@ -26,6 +26,13 @@ describe('frechetDistance', () => {
   it.each(fixture.cases.map((c) => [c.name, c] as const))('matches scipy.linalg.sqrtm FID to 1e-6 relative (%s)', (_, c) => {
     const fid = frechetDistance(stats(c.mu1, c.sigma1), stats(c.mu2, c.sigma2));
     expectClose(fid, c.fid, { rtol: 1e-6, atol: 0 });
+  });
+
+  it('Cholesky and √S1 (eigendecomposition) paths agree', () => {
+    for (const c of fixture.cases) {
+      const [a, b] = [Float64Array.from(c.sigma1), Float64Array.from(c.sigma2)];
+      expectClose(traceSqrtProduct(a, b, c.dim), traceSqrtProduct(a, b, c.dim, 'eig'), { rtol: 1e-9 });
+    }
   });
 
   it('is 0 for identical statistics', () => {

@@ -1,5 +1,6 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { cholesky64, congruenceLower64, matMul64, transpose64 } from './dense-float64.js';
 import type { GaussianStats } from './gaussian-stats.js';
+import { symmetricEigen } from './symmetric-eigen.js';
 
 /** Options of {@link frechetDistance}. */
 export interface FrechetOptions {
@@ -13,32 +14,26 @@ export interface FrechetOptions {
   onWarning?: (message: string) => void;
 }
 
-/** Row-major Float64Array [n, n] → ml-matrix. */
-function toMatrix(a: Float64Array, n: number): Matrix {
-  const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, a[i * n + j]);
-  return m;
-}
-
-/** Symmetric eigendecomposition (JAMA tred2/tql2) of (A + Aᵀ)/2. */
-function symmetricEig(A: Matrix): EigenvalueDecomposition {
-  const S = A.clone().add(A.transpose()).mul(0.5); // ml-matrix arithmetic is in place
-  return new EigenvalueDecomposition(S, { assumeSymmetric: true });
+/** Σ √max(λᵢ, 0) over the eigenvalues of a symmetric PSD matrix M [n, n] (eigenvalues only). */
+function traceSqrtPsd(M: Float64Array, n: number): number {
+  return symmetricEigen(M, n, { vectors: false }).values.reduce((t, l) => t + Math.sqrt(Math.max(l, 0)), 0);
 }
 
 /**
- * Tr((S1·S2)^{1/2}) via the symmetric form Tr((√S1·S2·√S1)^{1/2}) (fid-spec §2.4), float64.
- * Negative eigenvalues (rounding, or singular covariances) contribute 0, as the real part of the
- * principal square root does in scipy/torch-fidelity.
+ * Tr((S1·S2)^{1/2}) in float64 (fid-spec §2.2–2.4). S1·S2 is similar to a symmetric PSD matrix whose eigenvalues
+ * it shares: Lᵀ·S2·L with S1 = L·Lᵀ (Cholesky; one eigenvalue-only decomposition), or, when S1 is singular,
+ * √S1·S2·√S1 with √S1 from the eigendecomposition of S1 (the spec's path). Negative eigenvalues (rounding,
+ * singular covariances) contribute 0, as the real part of the principal square root does in scipy/torch-fidelity.
  */
-export function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, dim: number): number {
-  const e1 = symmetricEig(toMatrix(sigma1, dim));
-  const V = e1.eigenvectorMatrix; // [dim, dim], columns = eigenvectors
-  const sqrtW = e1.realEigenvalues.map((w) => Math.sqrt(Math.max(w, 0)));
-  const A = V.clone().mulRowVector(sqrtW).mmul(V.transpose()); // √S1 = V·diag(√w)·Vᵀ
-  const M = A.mmul(toMatrix(sigma2, dim)).mmul(A); // √S1·S2·√S1, PSD
-  const lambda = symmetricEig(M).realEigenvalues;
-  return lambda.reduce((t, l) => t + Math.sqrt(Math.max(l, 0)), 0);
+export function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, dim: number, path: 'auto' | 'eig' = 'auto'): number {
+  const n = dim;
+  const L = path === 'auto' ? cholesky64(sigma1, n) : undefined;
+  if (L) return traceSqrtPsd(congruenceLower64(sigma2, L, n), n); // Lᵀ·S2·L
+  const { values: w, vectors: V } = symmetricEigen(sigma1, n);
+  const Vs = new Float64Array(n * n); // V·diag(√w)
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vs[i * n + j] = (V as Float64Array)[i * n + j] * Math.sqrt(Math.max(w[j], 0));
+  const A = matMul64(Vs, transpose64(V as Float64Array, n, n), n, n, n); // √S1
+  return traceSqrtPsd(matMul64(A, matMul64(sigma2, A, n, n, n), n, n, n), n);
 }
 
 function checkStats(s: GaussianStats, name: string): number {
