@@ -1,7 +1,13 @@
 // Run by wasm-threads.spec.ts in a child process: it must exit on its own after using threaded wasm.
+// With the argument 'stock-first', the stock (single-threaded) wasm backend is initialised before setWasmBackend.
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
 import { setWasmBackend } from './wasm-threads.js';
 
+if (process.argv.includes('stock-first')) {
+  await tf.setBackend('wasm');
+  console.log('stock threads', (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount());
+}
 const r = await setWasmBackend(2);
 const y = tf.matMul(tf.ones([64, 64]), tf.ones([64, 64]));
 console.log('threads', r.threads, y.dataSync()[0]);

@@ -41,13 +41,18 @@ describe('multi-threaded wasm', () => {
     expect(result.simd).toBe(true);
   });
 
-  it('a process with threaded wasm exits by itself (the pthread workers do not keep it alive)', () => {
-    const probe = new URL('./threads-exit-probe.ts', import.meta.url).pathname;
-    const child = spawnSync(process.execPath, ['--import', 'tsx/esm', probe], {
+  const probe = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx/esm', new URL('./threads-exit-probe.ts', import.meta.url).pathname, ...args], {
       encoding: 'utf8',
       timeout: 30_000,
     });
+
+  // One child process checks two things: setWasmBackend replaces a stock single-threaded wasm backend that holds no
+  // tensors yet, and the process exits by itself (the pthread workers are unref'd; without that it hangs).
+  it('re-creates a stock 1-thread wasm backend with threads, and the process exits by itself', () => {
+    const child = probe('stock-first');
     expect(child.error, 'child still running after 30 s').toBeUndefined();
+    expect(child.stdout).toContain('stock threads 1');
     expect(child.stdout).toContain('threads 2 64');
     expect(child.status).toBe(0);
   }, 40_000);

@@ -112,6 +112,21 @@ async function withThreadShims<T>(file: string, blobSize: number, minCpus: numbe
   }
 }
 
+/**
+ * If wasm was initialised elsewhere with another thread count and holds no tensors yet, drops that instance so it
+ * can be re-created with `threads`. Returns whether it did.
+ */
+function restartIfIdle(wasm: WasmModule, threads: number): boolean {
+  const backend = tf.findBackend('wasm');
+  if (backend == null || wasm.getThreadsCount() === threads || backend.numDataIds() > 0) return false;
+  const entry = (tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend; priority: number }> })
+    .registryFactory['wasm'];
+  if (entry == null) return false;
+  tf.removeBackend('wasm');
+  tf.registerBackend('wasm', entry.factory, entry.priority);
+  return true;
+}
+
 /** Lets the process exit while the pthread workers (XNNPACK's pool, idle in a futex wait) are alive. */
 function unrefPthreadWorkers(): void {
   const wasm = (tf.findBackend('wasm') as unknown as { wasm?: { PThread?: { unusedWorkers: unknown[]; runningWorkers: unknown[] } } })
@@ -130,7 +145,7 @@ export async function setWasmBackend(threads: number = defaultThreads()): Promis
     throw new Error(`wasm threads must be a positive integer, got ${threads}`);
   }
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmModule;
-  const alreadyUp = tf.findBackend('wasm') != null;
+  const alreadyUp = tf.findBackend('wasm') != null && !restartIfIdle(wasm, threads);
   let note: string | undefined;
   if (alreadyUp) {
     await tf.setBackend('wasm');
