@@ -5,8 +5,7 @@
 // kernels with the most time are printed. Medians; the machine is shared, so numbers are noisy.
 // Env: BENCH_ITERS (timed iterations per task, default 5), BENCH_SKIP_TORCH=1, BENCH_PROFILE=always|never.
 import * as tf from '@tensorflow/tfjs-core';
-import * as tensorLib from '@pfgm/tensor';
-import { Rng } from '@pfgm/tensor';
+import { initBackend, Rng } from '@pfgm/tensor';
 import { buildNetwork, preset, type Network } from '@pfgm/networks';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +16,9 @@ const FORWARD_BATCH = 128;
 const ITERS = Number(process.env.BENCH_ITERS ?? 5);
 const TARGET = { train: 0.5, forward: 0.8 };
 
-/** Uses @pfgm/tensor's initBackend() when it exists (native > fast wasm > cpu), else stock wasm. */
+/** @pfgm/tensor's initBackend(): native tensorflow when present, else wasm with its kernel fixes and threads. */
 async function selectBackend(): Promise<string> {
-  const init = (tensorLib as Record<string, unknown>).initBackend;
-  if (typeof init === 'function') {
-    await (init as () => Promise<unknown>)();
-  } else {
-    await import('@tensorflow/tfjs-backend-wasm');
-    await tf.setBackend('wasm');
-  }
-  await tf.ready();
+  await initBackend(); // logs the backend it picked
   return tf.getBackend();
 }
 
