@@ -32,8 +32,8 @@ export class FmnistClassifier {
   ) {}
 
   /** From a state dict in {@link FMNIST_CLASSIFIER_LAYOUT} (tests; the trainer's own weights). */
-  static fromStateDict(sd: StateDict, record?: FmnistClassifierRecord): FmnistClassifier {
-    return new FmnistClassifier(fmnistParamsFromStateDict(sd), record);
+  static fromStateDict(sd: StateDict, record?: FmnistClassifierRecord, where = 'FD-FMNIST classifier'): FmnistClassifier {
+    return new FmnistClassifier(fmnistParamsFromStateDict(sd, where), record);
   }
 
   /** Loads the committed classifier (or the given files), checking the weights' SHA-256 against the record. */
@@ -53,7 +53,7 @@ export class FmnistClassifier {
           `(corrupt, truncated or from another training run); ${RETRAIN}`,
       );
     }
-    return FmnistClassifier.fromStateDict(readSafetensors(bytes, weights).tensors, record);
+    return FmnistClassifier.fromStateDict(readSafetensors(bytes, weights).tensors, record, weights);
   }
 
   /** Test accuracy from the training record (undefined without one). */
