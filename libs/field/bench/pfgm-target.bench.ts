@@ -12,7 +12,7 @@ const [B, BL, N] = [128, 4096, 3072];
 
 /** Selects the backend (PFGM_BACKEND, default auto: native > threaded wasm > cpu); returns a short label. */
 async function selectBackend(): Promise<string> {
-  const info = await initBackend(undefined, { log: () => {} });
+  const info = await initBackend(undefined, { log: () => undefined });
   console.log(formatBackendInfo(info));
   return `${info.name}, ${info.threads} threads`;
 }
