@@ -1,12 +1,11 @@
 // `pfgm fid`: FID (and IS) of generated images against reference statistics, with pytorch-fid's Inception on TF.js.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDataset } from '@pfgm/data';
+import { initBackend } from '@pfgm/tensor';
 import {
   defaultCacheDir,
   featureStats,
@@ -34,11 +33,9 @@ export interface InceptionCliOptions {
   backend?: string;
 }
 
-/** Selects the tfjs backend: `--backend`/PFGM_BACKEND, else wasm (cpu is 30–100× slower). */
-export async function selectBackend(name = process.env.PFGM_BACKEND): Promise<void> {
-  const want = !name || name === 'auto' ? 'wasm' : name;
-  if (!(await tf.setBackend(want))) throw new Error(`tfjs backend '${want}' is not available; use wasm or cpu`);
-  await tf.ready();
+/** Selects the tfjs backend through @pfgm/tensor's initBackend (`--backend`, env PFGM_BACKEND, else auto). */
+export async function selectBackend(name?: string): Promise<void> {
+  await initBackend(name);
 }
 
 function parseMode(mode: string): InceptionMode {
