@@ -169,6 +169,27 @@ describe('stability and chunking', () => {
     ref.dispose();
   });
 
+  it('chunked keeps full precision when the closest points are in the last chunk (N = 3072)', () => {
+    const rng = new Rng(12);
+    const N = 3072;
+    const far = tf.mul(uniformData(rng, 30, N), 30); // first chunks: ~50× farther (in d²) than the last one
+    const near = uniformData(rng, 10, N);
+    const data = tf.concat([far, near], 0) as tf.Tensor2D;
+    const ref = prepareReference(data);
+    const sig = [0.3, 1, 2];
+    // Queries around the centroid of the near points: their weights are mixed, so logit errors would show.
+    const x = tf.tidy(() => tf.mul(rng.normal([3, N]), tf.tensor2d(sig, [3, 1]))) as tf.Tensor2D;
+    for (const D of [1, 128]) {
+      const mean = kernelMean(x, tf.tensor1d(sig.map((v) => v * Math.sqrt(D))), ref, { kind: 'poisson', D }, { refChunk: 10 });
+      const r2 = sig.map((v) => v * v * D);
+      const expected = posteriorMeanRef(rows(x), rows(data), (d2, i) => (-(N + D) / 2) * Math.log1p(d2 / r2[i]));
+      expect(worstRowError(rows(mean), expected)).toBeLessThan(1e-4);
+      mean.dispose();
+    }
+    tf.dispose([far, near, data, x]);
+    ref.dispose();
+  });
+
   it('field z-component is −r and the target norm is below √N; no leaks', async () => {
     const rng = new Rng(5);
     const data = uniformData(rng, 20, 3);

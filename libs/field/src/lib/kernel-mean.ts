@@ -69,14 +69,19 @@ function streamMean(x: tf.Tensor2D, s: tf.Tensor1D, ref: ReferenceBatch, kernel:
     let m: tf.Tensor2D | null = null; // running row max of logits, [b, 1]
     let sum: tf.Tensor2D | null = null; // running Σ exp(logit − m), [b, 1]
     let acc: tf.Tensor2D | null = null; // running Σ exp(logit − m)·y_j, [b, N]
-    let d0: tf.Tensor2D | null = null; // reference distance of the logits: row min of d² in the first chunk, [b, 1]
+    let d0: tf.Tensor2D | null = null; // reference distance of the logits: running row min of d², [b, 1]
     for (let j0 = 0; j0 < ref.size; j0 += refChunk) {
       const l = Math.min(refChunk, ref.size - j0);
       const yT = tf.slice(ref.yT, [0, j0], [N, l]);
       const ySq = tf.slice(ref.ySq, [j0], [l]);
       const y = tf.slice(ref.y, [j0, 0], [l, N]);
       const d2 = squaredDistances(x, yT, ySq); // [b, l]
-      d0 ??= tf.min(d2, 1, true) as tf.Tensor2D;
+      const d0k = tf.min(d2, 1, true) as tf.Tensor2D;
+      const d0New: tf.Tensor2D = d0 === null ? d0k : tf.minimum(d0, d0k);
+      // Re-reference the running max to d0New: logit_new(d²) = logit_old(d²) + logit_new(d0_old), exact in log space,
+      // so the logits of the competing (closest) points are always taken relative to a nearby distance.
+      if (m !== null && d0 !== null) m = tf.add(m, kernelLogits(kernel, d0, s2, d0New, N)) as tf.Tensor2D;
+      d0 = d0New;
       const logits = kernelLogits(kernel, d2, s2, d0, N); // [b, l]
       const mk = tf.max(logits, 1, true) as tf.Tensor2D;
       const mNew: tf.Tensor2D = m === null ? mk : tf.maximum(m, mk);
