@@ -38,6 +38,10 @@ export function pfgmMethod(config: PfgmConfig): Method {
 function perturb(c: PfgmConfig, x0: tf.Tensor, rng: Rng, reference?: tf.Tensor): TrainingPair {
   const [B, ...dataShape] = x0.shape;
   const N = dimOf(dataShape);
+  if (reference !== undefined && reference.shape[0] < B) {
+    throw new Error(`pfgm perturb: the reference (large) batch has ${reference.shape[0]} rows, fewer than the ${B} perturbed; ` +
+      'pass the large batch whose first rows are x0 (official: B_L = 4096 ⊇ B = 128), or omit it to use x0');
+  }
   const y = flat(x0);
   const ref = prepareReference(reference ?? y);
   const { perturbed } = pfgmPerturb(y, rng, c);
