@@ -133,6 +133,7 @@ describe('bad input is a clear error', () => {
     expect(() => buildNetwork(preset('ddpmpp-small'), { inShape: [15, 15, 3], outShape: [15, 15, 3] }, new Rng(0))).toThrow(
       /square with side divisible/,
     );
+    expect(() => buildNetwork(preset('ddpmpp-small'), io8, new Rng(0))).toThrow(/attnResolutions \[16\] match no U-Net level.*\[8,4\]/);
     expect(() => preset('nope' as 'mlp')).toThrow(/unknown network preset "nope"/);
     expect(tf.memory().numTensors - before).toBe(net.weights.length);
   });

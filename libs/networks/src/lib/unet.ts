@@ -31,6 +31,13 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
   if (resolutions.some((r) => !Number.isInteger(r)) || W !== H) {
     throw new Error(`U-Net input must be square with side divisible by 2^${levels - 1}; got ${H}×${W}`);
   }
+  const unused = attnResolutions.filter((r) => !resolutions.includes(r));
+  if (unused.length > 0) {
+    throw new Error(
+      `attnResolutions [${unused}] match no U-Net level; the levels of a ${H}×${W} input with ${levels} channel ` +
+        `multipliers are [${resolutions}] (e.g. use attnResolutions [${resolutions[Math.min(1, levels - 1)]}])`,
+    );
+  }
   const tembDim = 4 * nf;
   const embDim = config.embedding.kind === 'fourier' ? 2 * nf : nf;
 
