@@ -7,6 +7,6 @@ export { fillDirection, sampleDirections } from './lib/distributions/sphere.js';
 export { initBackend, NATIVE_PACKAGES, type InitBackendOptions, type ModuleImporter } from './lib/backend/init-backend.js';
 export { BACKEND_CHOICES, parseBackendChoice, type BackendChoice } from './lib/backend/backend-choice.js';
 export { formatBackendInfo, type BackendInfo } from './lib/backend/backend-info.js';
-export { defaultThreads, setWasmBackend, wasmThreadsCount, THREADED_WASM_VERSION, type WasmThreadsResult } from './lib/wasm/wasm-threads.js';
+export { defaultThreads, loadWasmPackage, setWasmBackend, wasmThreadsCount, THREADED_WASM_VERSION, type WasmThreadsResult } from './lib/wasm/wasm-threads.js';
 export { registerWasmKernels, unregisterWasmKernels, wasmKernelsRegistered, WASM_KERNEL_FIXES } from './lib/wasm/register-wasm-kernels.js';
 export { doctor, formatDoctorReport, selfTest, type DoctorCheck, type DoctorOptions, type DoctorReport, type DoctorThroughput } from './lib/doctor.js';

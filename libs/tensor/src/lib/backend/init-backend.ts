@@ -4,7 +4,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerWasmKernels } from '../wasm/register-wasm-kernels.js';
-import { defaultThreads, setWasmBackend } from '../wasm/wasm-threads.js';
+import { defaultThreads, loadWasmPackage, setWasmBackend } from '../wasm/wasm-threads.js';
 import { parseBackendChoice, type BackendChoice } from './backend-choice.js';
 import { formatBackendInfo, type BackendInfo } from './backend-info.js';
 
@@ -51,6 +51,7 @@ async function tryNative(importer: ModuleImporter): Promise<{ pkg: string } | { 
 }
 
 async function useWasm(requested: BackendChoice, threads: number, fixes: boolean, fallback?: string): Promise<BackendInfo> {
+  await loadWasmPackage();
   const kernelFixes = fixes ? registerWasmKernels() : [];
   const r = await setWasmBackend(threads);
   const notes = [fallback, r.note].filter((s): s is string => s != null);

@@ -3,10 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { Rng } from '../rng.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
-import { setWasmBackend, type WasmThreadsResult } from './wasm-threads.js';
+import { loadWasmPackage, setWasmBackend, type WasmThreadsResult } from './wasm-threads.js';
 
 /** Selects threaded wasm with our kernels (once per spec file); returns what the backend runs. */
 export async function useWasm(): Promise<WasmThreadsResult> {
+  await loadWasmPackage();
   registerWasmKernels();
   return setWasmBackend();
 }

@@ -1,7 +1,6 @@
 // Registers the repaired/added wasm kernels (tfjs-backend-wasm 4.22). Idempotent; `unregisterWasmKernels` restores
 // the stock kernels (benchmarks and the specs that document the stock behaviour use it).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm'; // registers the stock wasm backend and kernels that ours build on
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
@@ -25,9 +24,17 @@ export function wasmKernelsRegistered(): boolean {
   return registered;
 }
 
-/** Registers our wasm kernels (call before or after the wasm backend initialises). Returns the kernel names. */
+/**
+ * Registers our wasm kernels (before or after the wasm backend initialises; the stock package must be loaded:
+ * `await import('@tensorflow/tfjs-backend-wasm')`, which initBackend and setWasmBackend do). Returns the kernel names.
+ * (The package is not imported here: loading it registers 'wasm' as the highest-priority backend, and its async
+ * initialisation would then make tfjs refuse synchronous use before a backend is chosen.)
+ */
 export function registerWasmKernels(): string[] {
   if (registered) return Object.keys(WASM_KERNEL_FIXES);
+  if (tf.getKernel(tf.Transpose, 'wasm') == null) {
+    throw new Error("registerWasmKernels: the stock wasm kernels are not loaded; `await import('@tensorflow/tfjs-backend-wasm')` first");
+  }
   for (const [name, kernelFunc] of Object.entries(WASM_KERNEL_FIXES)) {
     const stock = tf.getKernel(name, 'wasm');
     if (stock != null) {

@@ -5,10 +5,11 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmKernels } from './register-wasm-kernels.js';
-import { setWasmBackend, wasmThreadsCount, type WasmThreadsResult } from './wasm-threads.js';
+import { loadWasmPackage, setWasmBackend, wasmThreadsCount, type WasmThreadsResult } from './wasm-threads.js';
 
 let result: WasmThreadsResult;
 beforeAll(async () => {
+  await loadWasmPackage();
   registerWasmKernels();
   result = await setWasmBackend();
 });

@@ -176,6 +176,11 @@ export async function setWasmBackend(threads: number = defaultThreads()): Promis
   return { threads: actual, simd, ...(note != null ? { note } : {}) };
 }
 
+/** Loads the stock wasm package (registers the 'wasm' backend factory and its kernels). */
+export async function loadWasmPackage(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-wasm');
+}
+
 /** XNNPACK pool size of the initialised wasm backend. */
 export async function wasmThreadsCount(): Promise<number> {
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmModule;
