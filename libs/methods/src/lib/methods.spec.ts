@@ -148,6 +148,29 @@ describe('likelihood plumbing', () => {
   });
 });
 
+describe('image-shaped data [n, H, W, C]', () => {
+  it.each(METHODS)('%s: sample, encode and likelihood keep the data shape', async (_n, config) => {
+    const m = makeMethod(config);
+    const data = tf.tidy(() => tf.sub(tf.mul(new Rng(1).uniform([6, 4, 4, 3]), 2), 1));
+    const o = m.oracle(data);
+    await expectNoLeak(async () => {
+      const s = await sample(m, o.predict, { kind: 'euler', steps: 4 }, 2, [4, 4, 3], new Rng(2));
+      expect(s.x.shape).toEqual([2, 4, 4, 3]);
+      const z = await encode(m, o.predict, data, { kind: 'rk45', rtol: 1e-2, atol: 1e-2 });
+      expect(z.x.shape).toEqual([6, 4, 4, 3]);
+      const lik = await logLikelihood(m, o.predict, data, {
+        solver: { kind: 'rk45', rtol: 1e-2, atol: 1e-2 },
+        divergence: { kind: 'hutchinson', probes: 1, rng: new Rng(3) },
+      });
+      expect(lik.bpd.length).toBe(6);
+      lik.bpd.forEach((b) => expect(Number.isFinite(b)).toBe(true));
+      tf.dispose([s.x, z.x]);
+    });
+    data.dispose();
+    o.dispose();
+  });
+});
+
 describe('fixed-step budgets', () => {
   it('Heun: EDM/PFGM++ on the EDM grid and PFGM improved Euler cost 2n − 1 NFE (n = 18 → 35)', async () => {
     const ref = toyTensor(TOY_2D);

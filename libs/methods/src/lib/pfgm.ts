@@ -84,19 +84,24 @@ export function pfgmDxDz(c: PfgmConfig, p: Predictor, x: tf.Tensor, z: number, z
     const vx = tf.slice(v, [0, 0], [B, N]); // [B, N]
     let vz = tf.slice(v, [0, N], [B, 1]); // [B, 1]
     if (z < zExp && c.gamma > 0) {
-      const n1 = tf.div(tf.norm(vx, 'euclidean', 1, true), Math.sqrt(N)); // [B, 1]
+      const n1 = tf.div(safeNorm(vx), Math.sqrt(N)); // [B, 1]
       const Ex = tf.div(tf.mul(n1, c.gamma), tf.sub(1, n1)); // ‖E_x‖
       const E = tf.sqrt(tf.add(tf.square(Ex), z * z));
       vz = tf.div(-Math.sqrt(N) * z, tf.add(E, c.gamma));
     }
     let vxn = vx;
     if (normalize) {
-      const norm = tf.add(tf.norm(tf.concat([vx, vz], 1), 'euclidean', 1, true), 1e-7);
+      const norm = tf.add(safeNorm(tf.concat([vx, vz], 1)), 1e-7);
       vxn = tf.div(vx, norm);
       vz = tf.div(vz, norm);
     }
     return tf.reshape(tf.div(vxn, tf.add(vz, 1e-5)), x.shape); // [B, ...data]
   });
+}
+
+/** Row norms √(Σv² + 1e-30), [B, 1]: equal to ‖v‖ in float32, but with a finite gradient at v = 0 (divergences at data points). */
+function safeNorm(v: tf.Tensor): tf.Tensor {
+  return tf.sqrt(tf.add(tf.sum(tf.square(v), 1, true), 1e-30));
 }
 
 /** Backward ODE in t = ln z (dx/dt = z·dx/dz) or in z, as configured (spec §2.2, §2.4). */
