@@ -169,14 +169,14 @@ export function selfTest(seed = 0): DoctorCheck[] {
     );
   }
   {
-    const X = randn(rng, [5, 24]);
-    const Wt = randn(rng, [24, 4]);
-    const Z = randn(rng, [5, 12]);
+    const X = randn(rng, [40, 96]);
+    const Wt = randn(rng, [96, 32]);
+    const Z = randn(rng, [40, 48]);
     checks.push(
       check('matmul with a reshape view of the same weights (stale-operator case)', () => {
-        const w = tf.tensor2d(f32(Wt), [24, 4]);
-        const e1 = relErr(tf.matMul(tf.tensor2d(f32(X), [5, 24]), w).dataSync(), matMulRef(X, Wt, 5, 24, 4, false, false));
-        const e2 = relErr(tf.matMul(tf.tensor2d(f32(Z), [5, 12]), tf.reshape(w, [12, 8])).dataSync(), matMulRef(Z, Wt, 5, 12, 8, false, false));
+        const w = tf.tensor2d(f32(Wt), [96, 32]);
+        const e1 = relErr(tf.matMul(tf.tensor2d(f32(X), [40, 96]), w).dataSync(), matMulRef(X, Wt, 40, 96, 32, false, false));
+        const e2 = relErr(tf.matMul(tf.tensor2d(f32(Z), [40, 48]), tf.reshape(w, [48, 64])).dataSync(), matMulRef(Z, Wt, 40, 48, 64, false, false));
         return Math.max(e1, e2);
       }),
     );

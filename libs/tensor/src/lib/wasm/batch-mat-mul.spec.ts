@@ -19,8 +19,9 @@ for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, tru
   const M = 13, K = 21, N = 9;
   const a2 = tA ? [K, M] : [M, K];
   const b2 = tB ? [N, K] : [K, N];
-  cases.push({ a: a2, b: b2, tA, tB, what: 'rank 2' });
-  cases.push({ a: [3, ...a2], b: [3, ...b2], tA, tB, what: 'batch 3, small (stock loop)' });
+  cases.push({ a: a2, b: b2, tA, tB, what: 'rank 2, small (scalar loop)' });
+  cases.push({ a: tA ? [80, 70] : [70, 80], b: tB ? [90, 80] : [80, 90], tA, tB, what: 'rank 2, XNNPACK' });
+  cases.push({ a: [3, ...a2], b: [3, ...b2], tA, tB, what: 'batch 3, small (scalar loop)' });
   const big = { M: 40, K: 50, N: 60 };
   const a3 = tA ? [big.K, big.M] : [big.M, big.K];
   const b3 = tB ? [big.N, big.K] : [big.K, big.N];
@@ -48,10 +49,10 @@ describe('wasm BatchMatMul vs cpu', () => {
   });
 
   it('reshape views of one weight buffer as b: stock reuses a stale XNNPACK operator, ours does not', async () => {
-    // w is used as b with [24, 4], then a reshape view (same data id) with [12, 8]. (The other order, [12, 8] then
-    // [24, 4], makes the stock kernel read out of bounds: "RuntimeError: memory access out of bounds" or a hang.)
-    const inputs = [randn([5, 24], 1), randn([24, 4], 2), randn([5, 12], 3)];
-    const twoShapes = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => [tf.matMul(x, w), tf.matMul(c, tf.reshape(w, [12, 8]))];
+    // w is used as b with [96, 32], then a reshape view (same data id) with [48, 64]; both products are large enough for
+    // XNNPACK. (The other order makes the stock kernel read out of bounds: "memory access out of bounds" or a hang.)
+    const inputs = [randn([40, 96], 1), randn([96, 32], 2), randn([40, 48], 3)];
+    const twoShapes = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor) => [tf.matMul(x, w), tf.matMul(c, tf.reshape(w, [48, 64]))];
     const cpu = await runOn('cpu', inputs, twoShapes);
     const ours = await runOn('wasm', inputs, twoShapes);
     expectClose(ours.values[0], cpu.values[0], tol);

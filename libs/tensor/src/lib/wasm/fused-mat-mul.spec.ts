@@ -32,6 +32,10 @@ for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, tru
   cases.push({ a: [3, ...a], b: [3, ...b], tA, tB, bias: [N], activation: 'relu6' });
   cases.push({ a: [2, ...a], b, tA, tB, bias: null, activation: 'elu' });
 }
+for (const [tA, tB] of [[false, false], [true, true]] as const) {
+  const [m, k, n] = [40, 50, 60]; // above SCALAR_MACS: the fused XNNPACK path
+  cases.push({ a: tA ? [k, m] : [m, k], b: tB ? [n, k] : [k, n], tA, tB, bias: [n], activation: 'relu' });
+}
 cases.push({ a: [M, K], b: [K, N], tA: false, tB: false, bias: [1], activation: 'sigmoid' });
 cases.push({ a: [M, K], b: [K, N], tA: false, tB: false, bias: [M, N], activation: 'leakyrelu' });
 cases.push({ a: [M, K], b: [K, N], tA: false, tB: false, bias: [N], activation: 'prelu' });
@@ -59,12 +63,12 @@ describe('wasm _FusedMatMul vs cpu', () => {
   );
 
   it('reshape views of one weight buffer (Dense-like): stock returns stale results, ours does not', async () => {
-    const inputs = [randn([5, 24], 1), randn([24, 4], 2), randn([5, 12], 3), randn([4], 4), randn([8], 5)];
+    const inputs = [randn([40, 96], 1), randn([96, 32], 2), randn([40, 48], 3), randn([32], 4), randn([64], 5)];
     const twoShapes = (x: tf.Tensor, w: tf.Tensor, c: tf.Tensor, b1: tf.Tensor, b2: tf.Tensor) => [
       tf.fused.matMul({ a: x, b: w }),
-      tf.fused.matMul({ a: c, b: tf.reshape(w, [12, 8]) }),
+      tf.fused.matMul({ a: c, b: tf.reshape(w, [48, 64]) }),
       tf.fused.matMul({ a: x, b: w, bias: b1, activation: 'relu' }),
-      tf.fused.matMul({ a: c, b: tf.reshape(w, [12, 8]), bias: b2, activation: 'relu' }),
+      tf.fused.matMul({ a: c, b: tf.reshape(w, [48, 64]), bias: b2, activation: 'relu' }),
     ];
     const cpu = await runOn('cpu', inputs, twoShapes);
     const ours = await runOn('wasm', inputs, twoShapes);
@@ -72,7 +76,7 @@ describe('wasm _FusedMatMul vs cpu', () => {
     unregisterWasmKernels();
     try {
       const stock = await runOn('wasm', inputs, twoShapes);
-      // Measured on tfjs-backend-wasm 4.22.0: the second product reuses the [24, 4] operator cached for w.
+      // Measured on tfjs-backend-wasm 4.22.0: the second product reuses the [96, 32] operator cached for w.
       expect(maxRelErr(stock.values[1], cpu.values[1])).toBeGreaterThan(1e-2);
     } finally {
       registerWasmKernels();

@@ -4,8 +4,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { release, run, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
-import { xnnMatMul } from './batch-mat-mul.js';
-import { guardWeights, matMulShapes, xnnBatchMatMul } from './xnn-mat-mul.js';
+import { scalarMatMul, xnnMatMul } from './batch-mat-mul.js';
+import { guardWeights, matMulShapes, SCALAR_MACS, xnnBatchMatMul } from './xnn-mat-mul.js';
 
 interface FusedAttrs {
   transposeA?: boolean;
@@ -53,8 +53,10 @@ export function fusedMatMul({ inputs, backend, attrs }: KernelArgs): TensorInfo 
   const stockFused = wasmKernel(tf._FusedMatMul);
   const stock = () => stockFused({ inputs, backend, attrs });
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock();
-  const { N } = matMulShapes(a, b, transposeA, transposeB);
+  const { M, K, N, outShape } = matMulShapes(a, b, transposeA, transposeB);
+  const small = outShape.length === 2 && M * K * N < SCALAR_MACS; // batch 1: scalar matmul, then Add/activation
   const fusable =
+    !small &&
     (activation === 'linear' || activation === 'relu' || activation === 'relu6') &&
     (bias == null || (bias.shape.length === 1 && bias.shape[0] === N));
   if (fusable) {
@@ -72,7 +74,7 @@ export function fusedMatMul({ inputs, backend, attrs }: KernelArgs): TensorInfo 
     return xnnBatchMatMul(backend, a, b, transposeA, transposeB, call);
   }
   let y = xnnBatchMatMul(backend, a, b, transposeA, transposeB, (a3, b3) => xnnMatMul(backend, a3, b3), () =>
-    wasmKernel(tf.BatchMatMul)({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } }),
+    scalarMatMul(backend, a, b, transposeA, transposeB),
   );
   if (bias != null) {
     const z = run(backend, tf.Add, { a: y, b: bias });

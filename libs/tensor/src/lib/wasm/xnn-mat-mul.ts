@@ -9,8 +9,15 @@ import { copy, heap, release, sizeOf, transpose, view, type TensorInfo } from '.
 /** One XNNPACK-eligible product: a [1, M, K] · b [1, K, N] → [1, M, N], both untransposed. */
 export type XnnCall = (a: TensorInfo, b: TensorInfo) => TensorInfo;
 
-/** Below this many multiply-adds per batch entry, equal-batch products stay on the stock loop (less overhead). */
-const SMALL_BATCH_ENTRY_MACS = 32 * 32 * 32;
+/**
+ * Every XNNPACK call with a thread pool hands work to the pool's threads: measured ≈ 0.45 ms per call with 2 threads
+ * on this (busy) 2-core machine once they sleep (≈ 6 µs back-to-back while they still spin), 5 µs with 1 thread,
+ * whatever the size. Products below these sizes therefore
+ * run on the stock scalar loop (≈ 1–3 GFLOP/s, no thread hand-off): a whole batch-1 product below SCALAR_MACS, and
+ * equal-batch products whose entries are below SCALAR_ENTRY_MACS (measured break-even for 64 entries: ≈ 64³).
+ */
+export const SCALAR_MACS = 32 * 32 * 32;
+const SCALAR_ENTRY_MACS = 64 * 64 * 64;
 
 /** The [K, N] each tensor record was first used with as XNNPACK weights (the C++ cache key's hidden part). */
 const weightShapes = new WeakMap<object, string>();
@@ -92,8 +99,8 @@ export function matMulShapes(a: TensorInfo, b: TensorInfo, transposeA: boolean, 
 /**
  * a · b with tfjs BatchMatMul semantics, computed with XNNPACK: transposes are materialised, a broadcast b is
  * folded into one [B·M, K] product, other batches run entry by entry. `call` performs each XNNPACK product;
- * `stock`, if given, handles small equal-batch products (the stock loop is correct there and cheaper than per-entry
- * calls).
+ * `stock`, if given, handles small batch-1 and small equal-batch products on the scalar loop (correct there, and
+ * cheaper than XNNPACK's per-call thread hand-off; see SCALAR_MACS).
  */
 export function xnnBatchMatMul(
   backend: BackendWasm,
@@ -111,7 +118,8 @@ export function xnnBatchMatMul(
   if (B * M * N === 0) return backend.makeOutput(outShape, 'float32');
   if (K === 0) return backend.makeOutput(outShape, 'float32', undefined, new Float32Array(B * M * N));
   const sameOuter = outerA.length === outerB.length && outerA.every((d, i) => d === outerB[i]);
-  if (stock != null && bB > 1 && sameOuter && M * K * N < SMALL_BATCH_ENTRY_MACS) return stock();
+  if (stock != null && bA === 1 && bB === 1 && M * K * N < SCALAR_MACS) return stock();
+  if (stock != null && bB > 1 && sameOuter && M * K * N < SCALAR_ENTRY_MACS) return stock();
 
   const owned: TensorInfo[] = [];
   try {
