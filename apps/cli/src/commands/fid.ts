@@ -147,8 +147,10 @@ async function referenceStats(ref: string, ex: InceptionExtractor, o: InceptionC
       if (!/expected arrays 'mu' and 'sigma'/.test((e as Error).message)) throw e;
     }
   }
-  const ds = isFile ? undefined : datasetRef(ref);
-  if (ds && !(await stat(ref).catch(() => undefined))) return datasetStats(ds, ex, o);
+  const exists = (await stat(ref).catch(() => undefined)) !== undefined;
+  const ds = exists ? undefined : datasetRef(ref);
+  if (ds) return datasetStats(ds, ex, o);
+  if (!exists) throw new Error(`--ref ${ref}: no such file or folder; expected a stats .npz (mu, sigma), a folder/.npz of images, or a dataset as NAME-train|NAME-test (e.g. cifar10-train)`);
   const src = await imageSource(ref, positiveInt(o.batch, '--batch') ?? 32);
   return (await featureStats(src.batches, ex, { onProgress: progress('reference', src.count) })).stats;
 }

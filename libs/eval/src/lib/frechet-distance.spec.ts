@@ -28,11 +28,19 @@ describe('frechetDistance', () => {
     expectClose(fid, c.fid, { rtol: 1e-6, atol: 0 });
   });
 
-  it('Cholesky and √S1 (eigendecomposition) paths agree', () => {
+  it('Cholesky and √S1 (eigendecomposition) paths agree, in either order of a singular and a regular covariance', () => {
     for (const c of fixture.cases) {
       const [a, b] = [Float64Array.from(c.sigma1), Float64Array.from(c.sigma2)];
       expectClose(traceSqrtProduct(a, b, c.dim), traceSqrtProduct(a, b, c.dim, 'eig'), { rtol: 1e-9 });
     }
+    const rng = new Rng(5);
+    const D = 12;
+    const singular = gaussianStats(rng.normalArray(6 * D), D).sigma; // rank 5
+    const regular = randomCov(rng, D, 40);
+    const ref = traceSqrtProduct(singular, regular, D, 'eig');
+    expectClose(traceSqrtProduct(singular, regular, D), ref, { rtol: 1e-9 });
+    expectClose(traceSqrtProduct(regular, singular, D), ref, { rtol: 1e-9 });
+    expectClose(traceSqrtProduct(regular, singular, D, 'eig'), ref, { rtol: 1e-9 });
   });
 
   it('is 0 for identical statistics', () => {

@@ -20,20 +20,24 @@ function traceSqrtPsd(M: Float64Array, n: number): number {
 }
 
 /**
- * Tr((S1·S2)^{1/2}) in float64 (fid-spec §2.2–2.4). S1·S2 is similar to a symmetric PSD matrix whose eigenvalues
- * it shares: Lᵀ·S2·L with S1 = L·Lᵀ (Cholesky; one eigenvalue-only decomposition), or, when S1 is singular,
- * √S1·S2·√S1 with √S1 from the eigendecomposition of S1 (the spec's path). Negative eigenvalues (rounding,
- * singular covariances) contribute 0, as the real part of the principal square root does in scipy/torch-fidelity.
+ * Tr((S1·S2)^{1/2}) in float64 (fid-spec §2.2–2.4). S1·S2 shares its eigenvalues with symmetric PSD matrices:
+ * Lᵀ·S2·L with S1 = L·Lᵀ (Cholesky; one eigenvalue-only decomposition), or Lᵀ·S1·L with S2 = L·Lᵀ (S2·S1 is
+ * similar to S1·S2), or — both singular — Bᵀ·S2·B with B = V·diag(√w) from S1 = V·diag(w)·Vᵀ (= Vᵀ·√S1·S2·√S1·V,
+ * the spec's path). Negative eigenvalues (rounding, singular covariances) contribute 0, as the real part of the
+ * principal square root does in scipy/torch-fidelity.
  */
 export function traceSqrtProduct(sigma1: Float64Array, sigma2: Float64Array, dim: number, path: 'auto' | 'eig' = 'auto'): number {
   const n = dim;
-  const L = path === 'auto' ? cholesky64(sigma1, n) : undefined;
-  if (L) return traceSqrtPsd(congruenceLower64(sigma2, L, n), n); // Lᵀ·S2·L
-  const { values: w, vectors: V } = symmetricEigen(sigma1, n);
-  const Vs = new Float64Array(n * n); // V·diag(√w)
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Vs[i * n + j] = (V as Float64Array)[i * n + j] * Math.sqrt(Math.max(w[j], 0));
-  const A = matMul64(Vs, transpose64(V as Float64Array, n, n), n, n, n); // √S1
-  return traceSqrtPsd(matMul64(A, matMul64(sigma2, A, n, n, n), n, n, n), n);
+  if (path === 'auto') {
+    const L1 = cholesky64(sigma1, n);
+    if (L1) return traceSqrtPsd(congruenceLower64(sigma2, L1, n), n); // L1ᵀ·S2·L1
+    const L2 = cholesky64(sigma2, n);
+    if (L2) return traceSqrtPsd(congruenceLower64(sigma1, L2, n), n); // L2ᵀ·S1·L2
+  }
+  const { values: w, vectors } = symmetricEigen(sigma1, n);
+  const V = vectors as Float64Array;
+  const B = V.map((v, k) => v * Math.sqrt(Math.max(w[k % n], 0))); // V·diag(√w)
+  return traceSqrtPsd(matMul64(transpose64(B, n, n), matMul64(sigma2, B, n, n, n), n, n, n), n);
 }
 
 function checkStats(s: GaussianStats, name: string): number {
