@@ -12,7 +12,7 @@ export function initFmnistClassifier(seed: number): Record<string, tf.Variable> 
     const n = shape.reduce((a, b) => a * b, 1);
     const fanIn = shape.length === 1 ? 0 : n / shape[shape.length - 1]; // conv k·k·Cin, dense in
     const values = fanIn === 0 ? new Float32Array(n) : Float32Array.from(new Rng(seed, [k]).normalArray(n), (z) => z * Math.sqrt(2 / fanIn));
-    params[name] = tf.variable(tf.tensor(values, [...shape], 'float32'), true, `fd-fmnist/${name}`);
+    params[name] = tf.variable(tf.tensor(values, [...shape], 'float32'), true); // unnamed: tfjs names are global
   });
   return params satisfies FmnistClassifierParams;
 }

@@ -99,6 +99,7 @@ function gitCommit(): string {
 
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  const commit = gitCommit(); // at the start: the code that trains
   const backend = await selectTrainingBackend();
   const full = (await loadDataset('fmnist', { split: 'train' })) as ImageDataset;
   const train = opts.limit === undefined ? full : (full.subset(opts.limit) as ImageDataset);
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     threads: backend.threads,
     backendKernelFixes: backend.kernelFixes,
     wallSeconds,
-    commit: gitCommit(),
+    commit,
     node: process.version,
     tfjs: tf.version_core,
     date: new Date().toISOString(),

@@ -69,7 +69,7 @@ describe('FD-FMNIST on real Fashion-MNIST test images', () => {
     const fd = (s: GaussianStats) => fdFmnist(A, s);
     const d = { halves: fd(B), halves32: fd(B32), noise: fd(noise), oneClass: fd(oneClass), same: fd(A) };
     console.log(`FD-FMNIST (N = 2000 vs …): ${JSON.stringify(d)}`);
-    expect(d.same).toBeCloseTo(0, 6);
+    expect(Math.abs(d.same)).toBeLessThan(1e-5); // float64 cancellation of traces ~10²
     expect(d.halves32).toBeCloseTo(d.halves, 6); // 32×32 RGB input is cropped/averaged back to the same images
     expect(d.halves).toBeGreaterThan(0);
     expect(d.oneClass).toBeGreaterThan(10 * d.halves);
