@@ -1,0 +1,82 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readJson, type Provenance } from '@pfgm/report';
+import { checkPlan, type Experiment } from './experiment.js';
+import { runExperiment } from './run-experiment.js';
+
+interface Cfg {
+  n: number;
+  failAt?: number;
+}
+
+/** A fake sweep: cell k returns one row {k, square}; it can be told to fail at one cell (a killed run). */
+function fakeExperiment(calls: number[]): Experiment<Cfg, { id: string; k: number }> {
+  return {
+    name: 'fake',
+    description: 'test double',
+    defaultPreset: 'ci',
+    presets: { paper: { n: 10 }, cpu: { n: 5 }, ci: { n: 3 } },
+    cells: (cfg) => Array.from({ length: cfg.n }, (_, k) => ({ id: `cell-${k}`, k })),
+    runCell: async (cell, ctx) => {
+      if (cell.k === ctx.cfg.failAt) throw new Error(`boom at ${cell.k}`);
+      calls.push(cell.k);
+      return [{ k: cell.k, square: cell.k * cell.k }];
+    },
+  };
+}
+
+describe('runExperiment', () => {
+  let root: string;
+  const quiet = () => undefined;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'exp-harness-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes config, provenance, per-cell records, metrics.csv and DONE', async () => {
+    const calls: number[] = [];
+    const r = await runExperiment(fakeExperiment(calls), { out: root, runId: 'r1', log: quiet, backend: { name: 'cpu', threads: 1 } });
+    expect(calls).toEqual([0, 1, 2]);
+    expect(r.dir).toBe(join(root, 'fake', 'r1'));
+    for (const f of ['config.json', 'provenance.json', 'metrics.csv', 'metrics.md', 'DONE', 'cells/cell-0.json', 'cells/cell-2.json']) expect(existsSync(join(r.dir, f)), f).toBe(true);
+    expect(readFileSync(join(r.dir, 'metrics.csv'), 'utf8').trim().split('\n')).toEqual(['k,square', '0,0', '1,1', '2,4']);
+    const prov = readJson<Provenance>(join(r.dir, 'provenance.json'));
+    expect(prov.backend).toBe('cpu');
+    expect(prov.git.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(prov.wallSeconds).toBeGreaterThanOrEqual(0);
+    expect(readJson<{ preset: string; cfg: Cfg }>(join(r.dir, 'config.json'))).toMatchObject({ preset: 'ci', cfg: { n: 3 } });
+  });
+
+  it('refuses to resume a run with another config', async () => {
+    const calls: number[] = [];
+    const exp = fakeExperiment(calls);
+    await expect(runExperiment(exp, { out: root, runId: 'r2', log: quiet, override: { failAt: 2 } })).rejects.toThrow(/boom at 2/);
+    expect(calls).toEqual([0, 1]);
+    expect(existsSync(join(root, 'fake', 'r2', 'metrics.csv'))).toBe(false);
+    await expect(runExperiment(exp, { out: root, runId: 'r2', log: quiet, override: { failAt: 99 } })).rejects.toThrow(/another config/);
+    expect(calls).toEqual([0, 1]);
+  });
+
+  it('skips finished cells on resume and refuses to overwrite a finished run', async () => {
+    const calls: number[] = [];
+    const exp = fakeExperiment(calls);
+    await expect(runExperiment({ ...exp, runCell: async (c, ctx) => (c.k === 1 ? Promise.reject(new Error('killed')) : exp.runCell(c, ctx)) }, { out: root, runId: 'r3', log: quiet })).rejects.toThrow(/killed/);
+    expect(calls).toEqual([0]);
+    const r = await runExperiment(exp, { out: root, runId: 'r3', log: quiet });
+    expect(calls).toEqual([0, 1, 2]);
+    expect(r).toMatchObject({ ran: 2, skipped: 1 });
+    expect(r.rows.map((x) => x.k)).toEqual([0, 1, 2]);
+    await expect(runExperiment(exp, { out: root, runId: 'r3', log: quiet })).rejects.toThrow(/finished.*refusing to overwrite/);
+    const again = await runExperiment(exp, { out: root, runId: 'r3', log: quiet, overwrite: true });
+    expect(again).toMatchObject({ ran: 3, skipped: 0 });
+  });
+
+  it('rejects a bad plan or preset with a clear error', async () => {
+    expect(() => checkPlan('x', [])).toThrow(/no cells/);
+    expect(() => checkPlan('x', [{ id: 'a' }, { id: 'a' }])).toThrow(/share the id "a"/);
+    expect(() => checkPlan('x', [{ id: 'A b' }])).toThrow(/lower-case/);
+    await expect(runExperiment(fakeExperiment([]), { out: root, preset: 'nope' as 'ci', log: quiet })).rejects.toThrow(/unknown preset "nope"/);
+  });
+});

@@ -1,0 +1,149 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CONFIG_FILE, createRunDir, finishRun, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { checkPlan, type AnyExperiment, type CellContext, type PresetName, type Row } from './experiment.js';
+import { formatSeconds } from './format.js';
+
+/** Options of {@link runExperiment} (the runner's flags). */
+export interface RunExperimentOptions {
+  /** Preset name; default the experiment's `defaultPreset`. */
+  preset?: PresetName;
+  /** Results root. Default `results`. */
+  out?: string;
+  /** Run id (folder name); an unfinished run of that id is continued, finished cells skipped. Default: a new timestamped id. */
+  runId?: string;
+  /** Replace a finished run of the same id. Default false. */
+  overwrite?: boolean;
+  /** Preset overrides merged over the preset (shallow), e.g. a smaller sweep in tests. */
+  override?: Record<string, unknown>;
+  /** tfjs backend and threads, for provenance. */
+  backend?: { name: string; threads: number | null };
+  /** Messages (progress, ETA, where the outputs are). Default: stderr. */
+  log?: (msg: string) => void;
+}
+
+/** Outcome of a run. */
+export interface RunExperimentResult {
+  dir: string;
+  runId: string;
+  rows: Row[];
+  /** Cells computed now / skipped because `cells/<id>.json` existed. */
+  ran: number;
+  skipped: number;
+  /** Files written by the report step and metrics.csv, relative to `dir`. */
+  files: string[];
+  wallSeconds: number;
+}
+
+/** What `cells/<id>.json` holds. */
+export interface CellRecord {
+  id: string;
+  cell: unknown;
+  rows: Row[];
+  wallSeconds: number;
+  finishedAt: string;
+}
+
+export const CELLS_DIR = 'cells';
+export const METRICS_TABLE_MD = 'metrics.md';
+
+/** The resolved config of a run: what config.json holds (a resumed run must match it). */
+export function resolvedConfig(exp: AnyExperiment, preset: PresetName, override: Record<string, unknown> = {}): { experiment: string; preset: PresetName; label: string | null; cfg: unknown } {
+  const base = exp.presets[preset];
+  if (base === undefined) throw new Error(`${exp.name}: unknown preset "${preset}"; expected paper, cpu or ci`);
+  const cfg = { ...base, ...override };
+  return { experiment: exp.name, preset, label: exp.label?.(preset, cfg) ?? null, cfg };
+}
+
+/**
+ * Runs an experiment's sweep into `<out>/<name>/<run-id>/`: config.json + provenance.json first, then each cell
+ * (skipped when `cells/<id>.json` exists), then plots, metrics.csv (+ metrics.md) and the DONE marker.
+ */
+export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptions = {}): Promise<RunExperimentResult> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const preset = opts.preset ?? exp.defaultPreset;
+  const resolved = resolvedConfig(exp, preset, opts.override);
+  const cfg = resolved.cfg;
+  const cells = checkPlan(exp.name, exp.cells(cfg));
+  const run = createRunDir(opts.out ?? 'results', exp.name, { runId: opts.runId, overwrite: opts.overwrite });
+  const { dir } = run;
+  const t0 = Date.now();
+  if (run.resumed && existsSync(join(dir, CONFIG_FILE))) checkSameConfig(join(dir, CONFIG_FILE), resolved, opts.runId ?? '');
+  writeProvenance(dir, {
+    config: resolved,
+    seed: (cfg as { seed?: number }).seed ?? 0,
+    backend: opts.backend?.name,
+    threads: opts.backend?.threads ?? null,
+    extra: { cells: cells.length, resumed: run.resumed },
+  });
+  const cellsDir = join(dir, CELLS_DIR);
+  mkdirSync(cellsDir, { recursive: true });
+  log(`${exp.name} (${preset}${resolved.label ? `, ${resolved.label}` : ''}): ${cells.length} cells → ${dir}${run.resumed ? ' (resumed)' : ''}`);
+
+  const rows: Row[] = [];
+  let ran = 0;
+  let skipped = 0;
+  let spent = 0;
+  for (const [k, cell] of cells.entries()) {
+    const file = join(cellsDir, `${cell.id}.json`);
+    if (existsSync(file)) {
+      const rec = readJson<CellRecord>(file);
+      rows.push(...rec.rows);
+      skipped++;
+      log(`[${k + 1}/${cells.length}] ${cell.id}: done earlier, skipped`);
+      continue;
+    }
+    const ctx = cellContext(dir, cfg, preset, cell.id, log);
+    const c0 = Date.now();
+    const cellRows = await exp.runCell(cell, ctx);
+    const wall = (Date.now() - c0) / 1000;
+    const rec: CellRecord = { id: cell.id, cell, rows: cellRows, wallSeconds: wall, finishedAt: new Date().toISOString() };
+    writeJson(file, rec);
+    rows.push(...cellRows);
+    ran++;
+    spent += wall;
+    const left = cells.length - k - 1;
+    log(`[${k + 1}/${cells.length}] ${cell.id}: ${formatSeconds(wall)}; ${left > 0 ? `ETA ${formatSeconds((spent / ran) * left)}` : 'all cells done'}`);
+  }
+
+  const files = exp.report ? await exp.report({ dir, cfg, preset, rows, log }) : [];
+  writeCsv(join(dir, METRICS_FILE), rows);
+  writeMarkdown(join(dir, METRICS_TABLE_MD), exp.name, resolved.label, rows);
+  finishRun(dir);
+  const all = [METRICS_FILE, METRICS_TABLE_MD, ...files];
+  const wallSeconds = (Date.now() - t0) / 1000;
+  log(`${exp.name}: ${ran} cells run, ${skipped} skipped, ${formatSeconds(wallSeconds)}. Table: ${join(dir, METRICS_FILE)} (${join(dir, METRICS_TABLE_MD)})${files.length ? `; plots: ${files.map((f) => join(dir, f)).join(', ')}` : ''}`);
+  return { dir, runId: run.runId, rows, ran, skipped, files: all, wallSeconds };
+}
+
+function cellContext<Cfg>(dir: string, cfg: Cfg, preset: PresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
+  return {
+    dir,
+    cfg,
+    preset,
+    artifactDir: () => ensureDir(join(dir, CELLS_DIR, id)),
+    sharedDir: (name) => ensureDir(join(dir, 'shared', name)),
+    log: (m) => log(`  ${id}: ${m}`),
+  };
+}
+
+function ensureDir(d: string): string {
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+function checkSameConfig(path: string, resolved: object, runId: string): void {
+  if (toJson(readJson(path)) !== toJson(resolved)) {
+    throw new Error(`run ${runId} was started with another config (${path}); resume it with the same preset and options, or pass --overwrite, or leave --run-id out for a new run`);
+  }
+}
+
+function writeMarkdown(path: string, name: string, label: string | null, rows: readonly Row[]): void {
+  const text = `# ${name}${label ? ` — ${label}` : ''}\n\n${rows.length ? markdownTable(rows) : '(no rows)'}\n`;
+  writeFileAtomic(path, text);
+}
+
+/** Files under `dir` relative to it (for tests and logs). */
+export function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))]));
+}

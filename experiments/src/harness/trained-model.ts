@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dataset } from '@pfgm/data';
+import type { NetworkConfig } from '@pfgm/networks';
+import { isRunFinished } from '@pfgm/report';
+import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
+import { methodParts, type MethodSpec } from './method-spec.js';
+
+/** What a training cell fixes; the rest comes from the runs library's defaults (toy profile for points, paper profile for images). */
+export interface ModelSpec {
+  method: MethodSpec;
+  /** `--data` spec of the training set, e.g. `toy:8gaussians`, `fmnist`. */
+  data: string;
+  /** Data options recorded in the run config. */
+  limit?: number;
+  size?: number;
+  channels?: 1 | 3;
+  dataDir?: string;
+  /** Network preset name (for the record) and config. */
+  netName: string;
+  net: NetworkConfig;
+  steps: number;
+  /** Overrides of the defaults (batch size, lr, warm-up, EMA decay, PFGM large batch). */
+  batchSize?: number;
+  lr?: number;
+  warmup?: number;
+  emaBeta?: number;
+  referenceSize?: number;
+  seed: number;
+}
+
+/** The TrainRunConfig of a spec on a loaded dataset. */
+export function trainConfigFor(s: ModelSpec, ds: Dataset): TrainRunConfig {
+  const { methodName, D } = methodParts(s.method);
+  const shape = [...ds.sampleShape];
+  const toy = shape.length === 1;
+  const d = trainDefaultsFor(methodName, toy ? 'toy' : 'paper');
+  const method = methodConfigFor(methodName, { shape, avgNorm: ds.averageNorm(), cifar10: ds.name.startsWith('cifar10') }, Number.isNaN(D) ? undefined : D);
+  return {
+    methodName,
+    method,
+    netName: s.netName,
+    net: s.net,
+    data: { spec: s.data, limit: s.limit, size: s.size, channels: s.channels, dataDir: s.dataDir, shape, avgNorm: ds.averageNorm() },
+    train: {
+      steps: s.steps,
+      batchSize: s.batchSize ?? d.batchSize,
+      lr: s.lr ?? d.lr,
+      warmup: s.warmup ?? d.warmup,
+      gradClip: d.gradClip,
+      ema: s.emaBeta !== undefined ? { kind: 'decay', beta: s.emaBeta } : d.ema,
+      seed: s.seed,
+      referenceSize: methodName === 'pfgm' ? (s.referenceSize ?? d.referenceSize) : undefined,
+      flip: false,
+      checkpointEvery: Math.max(50, Math.round(s.steps / 4)),
+    },
+  };
+}
+
+/**
+ * Trains `spec` into `dir` unless a finished run is already there (a killed run resumes from its checkpoint), then
+ * opens it (EMA weights). Returns the open run and the training wall time of this call (0 when reused).
+ */
+export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
+  const config = trainConfigFor(spec, ds);
+  let trainSeconds = 0;
+  const reused = isRunFinished(dir);
+  if (!reused) {
+    const t0 = Date.now();
+    const resume = existsSync(join(dir, RUN_FILES.checkpoint));
+    const r = await trainRun(config, { dir, resume, overwrite: !resume, dataset: ds, progress: true, handleSigint: true, log });
+    if (r.interrupted) throw new Error(`interrupted while training ${dir} (checkpoint at step ${r.step}); run the same command with --run-id <this run's id> to resume`);
+    trainSeconds = (Date.now() - t0) / 1000;
+  } else log(`reusing the trained model in ${dir}`);
+  return { run: await openRun(dir), trainSeconds, reused };
+}

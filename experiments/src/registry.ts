@@ -1,0 +1,12 @@
+import type { AnyExperiment } from './harness/experiment.js';
+import { toyTable } from './toy-table/toy-table.js';
+
+/** Every experiment, by name (the Nx targets of this project). */
+export const EXPERIMENTS: Readonly<Record<string, AnyExperiment>> = Object.fromEntries([toyTable].map((e) => [e.name, e]));
+
+/** The experiment called `name`, or a clear error listing the known ones. */
+export function experimentByName(name: string): AnyExperiment {
+  const e = EXPERIMENTS[name];
+  if (e === undefined) throw new Error(`unknown experiment "${name}"; expected one of ${Object.keys(EXPERIMENTS).join(', ')}`);
+  return e;
+}
