@@ -21,7 +21,11 @@ describe('doctor', () => {
     expect(r.backend).toMatchObject({ name: 'wasm', simd: true });
     expect(r.backend.threads).toBe(os.availableParallelism());
     expect(r.throughput.map((t) => t.name)).toEqual(['matmul 1024³', 'conv3×3 32→32, 32×32, batch 32']);
-    for (const t of r.throughput) expect(t.gflops).toBeGreaterThan(0.5);
+    for (const t of r.throughput) {
+      expect(t.gflops).toBeGreaterThan(0.5);
+      expect(t.gflops).toBeGreaterThanOrEqual(t.medianGflops);
+      expect(t.cpuShare).toBeGreaterThan(0);
+    }
     for (const c of r.selfTest) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
     expect(r.ok).toBe(true);
     const text = formatDoctorReport(r);

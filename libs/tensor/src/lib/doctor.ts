@@ -28,6 +28,8 @@ export interface DoctorThroughput {
   gflops: number;
   /** Median of the timed calls, GFLOP/s. */
   medianGflops: number;
+  /** CPU seconds this process used per wall second while timing (≈ threads when the machine is otherwise idle). */
+  cpuShare: number;
 }
 
 /** What `doctor()` found. */
@@ -224,8 +226,12 @@ function throughput(name: string, gflop: number, repeats: number, run: () => tf.
     return ms;
   };
   once();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const ms = Array.from({ length: repeats }, once).sort((p, q) => p - q);
-  return { name, gflop, gflops: gflop / (ms[0] / 1e3), medianGflops: gflop / (ms[Math.floor(ms.length / 2)] / 1e3) };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuShare = (cpu.user + cpu.system) / 1e3 / (performance.now() - wall0);
+  return { name, gflop, gflops: gflop / (ms[0] / 1e3), medianGflops: gflop / (ms[Math.floor(ms.length / 2)] / 1e3), cpuShare };
 }
 
 /** Matmul and conv throughput, sized down on the slow pure-JS cpu backend. */
@@ -273,7 +279,11 @@ export function formatDoctorReport(r: DoctorReport): string {
     `kernels   ${b.kernelFixes.length > 0 ? b.kernelFixes.join(', ') : 'stock'}`,
     ...(b.fallback != null ? [`note      ${b.fallback}`] : []),
     `versions  node ${r.versions.node}, tfjs-core ${r.versions.tfjsCore}`,
-    ...r.throughput.map((t) => `speed     ${t.name}: ${t.gflops.toFixed(1)} GFLOP/s best, ${t.medianGflops.toFixed(1)} median`),
+    ...r.throughput.map(
+      (t) =>
+        `speed     ${t.name}: ${t.gflops.toFixed(1)} GFLOP/s best, ${t.medianGflops.toFixed(1)} median ` +
+        `(cpu share ${t.cpuShare.toFixed(2)}${t.cpuShare < 0.8 * b.threads ? ': the machine is busy, numbers are low' : ''})`,
+    ),
     `self-test ${r.selfTest.filter((c) => c.ok).length}/${r.selfTest.length} passed in ${r.selfTest.reduce((s, c) => s + c.ms, 0).toFixed(0)} ms`,
     ...r.selfTest.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
     r.ok ? 'doctor: all good' : 'doctor: PROBLEMS FOUND (see FAIL lines)',
