@@ -38,7 +38,11 @@ interface WasmModule {
   version_wasm: string;
 }
 
-/** Default thread count: env PFGM_THREADS, else the cores this process may use. */
+/**
+ * Default thread count: env PFGM_THREADS, else the cores this process may use. On a machine shared with other busy
+ * processes, set PFGM_THREADS=1: every XNNPACK call then skips the pool hand-off, and 1 thread measured faster than 2
+ * here under load (bench at CPU share ≈ 0.4: matmul 1024³ 31 vs 20 GFLOP/s best); idle, 2 threads ≈ 1.9× one.
+ */
 export function defaultThreads(): number {
   const env = process.env['PFGM_THREADS'];
   if (env != null && env !== '') {
