@@ -1,9 +1,10 @@
 // Integration (issue 5): a U-Net preset builds, trains, checkpoints, resumes and samples through the CLI on real
 // Fashion-MNIST (Debian's dataset-fashion-mnist, installed by .ci/run). Budget: ~30 s on 2 cores.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readNpz } from '@pfgm/eval';
 import { buildProgram } from './program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pfgm-unet-'));
@@ -30,5 +31,8 @@ describe('U-Net through the CLI', () => {
     expect(await pfgm(...args, '--steps', '2', '--resume')).toMatch(/trained 2 steps/);
     expect(await pfgm('sample', '--ckpt', run, '--solver', 'euler', '--nfe', '2', '--n', '4', '--out', join(dir, 'grid.png'))).toMatch(/4 samples, euler, NFE 2/);
     expect(existsSync(join(dir, 'grid.png'))).toBe(true);
+    await pfgm('sample', '--ckpt', run, '--solver', 'euler', '--nfe', '1', '--n', '3', '--out', join(dir, 'all.npz'));
+    const { samples } = readNpz(readFileSync(join(dir, 'all.npz')));
+    expect(samples.shape).toEqual([3, 32, 32, 1]);
   }, 120_000);
 });

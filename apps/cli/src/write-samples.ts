@@ -1,17 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { extname } from 'node:path';
-import { saveImageGrid, savePlot, scatter2d, writeCsv } from '@pfgm/report';
+import { writeFileAtomic, saveImageGrid, savePlot, scatter2d, writeCsv } from '@pfgm/report';
+import { writeNpz } from '@pfgm/eval';
 
 /** Writes samples [B, ...]: points as CSV and/or a scatter PNG/SVG; images as a PNG grid. Returns the files written. */
 export async function writeSamples(out: string, x: tf.Tensor): Promise<string[]> {
   const ext = extname(out).toLowerCase();
+  if (ext === '.npz') {
+    // Float samples in the data's [−1, 1] coordinates, readable by numpy and by `pfgm fid --gen`.
+    writeFileAtomic(out, writeNpz({ samples: { data: x.dataSync() as Float32Array, shape: x.shape } }));
+    return [out];
+  }
   if (x.rank === 2) {
     const pts = x.arraySync() as number[][];
     if (ext === '.csv') {
       writeCsv(out, pts.map((p) => Object.fromEntries(p.map((v, i) => [`x${i}`, v]))));
       return [out];
     }
-    if (ext !== '.png' && ext !== '.svg') throw new Error(`--out ${out}: expected .png, .svg or .csv for point samples`);
+    if (ext !== '.png' && ext !== '.svg') throw new Error(`--out ${out}: expected .png, .svg, .csv or .npz for point samples`);
     if (x.shape[1] !== 2) throw new Error(`--out ${out}: plots need 2-D points, these have ${x.shape[1]} dimensions; use .csv`);
     const plot = await scatter2d({ points: [{ name: 'samples', x: pts.map((p) => p[0]), y: pts.map((p) => p[1]) }], title: `${pts.length} samples` });
     await savePlot(out, plot);
@@ -19,7 +25,7 @@ export async function writeSamples(out: string, x: tf.Tensor): Promise<string[]>
     writeCsv(csv, pts.map(([a, b]) => ({ x0: a, x1: b })));
     return [out, csv];
   }
-  if (ext !== '.png') throw new Error(`--out ${out}: expected .png for image samples`);
+  if (ext !== '.png') throw new Error(`--out ${out}: expected .png (grid) or .npz (all samples, for pfgm fid --gen) for image samples`);
   await saveImageGrid(out, x);
   return [out];
 }

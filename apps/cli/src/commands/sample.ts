@@ -21,7 +21,7 @@ export function registerSample(program: Command): void {
     .option('--n <n>', 'number of samples', int('--n'), 64)
     .option('--seed <n>', 'sample k uses stream (seed, k): the same whatever --n', int('--seed'), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
-    .requiredOption('--out <file>', 'output: .png (grid or scatter) or .csv (points)')
+    .requiredOption('--out <file>', 'output: .png (grid or scatter), .csv (points) or .npz (all samples in [-1, 1], e.g. for pfgm fid --gen)')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt, { ema: o.ema });
