@@ -5,22 +5,17 @@ import { decode, encode } from '@pfgm/methods';
 import { writeSafetensors } from '@pfgm/networks';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
-import { int, num } from '../parse.js';
+import { withSolverOptions } from '../options.js';
+import { int } from '../parse.js';
 
 /** `pfgm encode`: data → latents along the forward ODE (the model is invertible), with a decode round-trip check. */
 export function registerEncode(program: Command): void {
-  program
-    .command('encode')
-    .description('map data to latents with the forward ODE; reports the decode round-trip error')
+  withSolverOptions(program.command('encode').description('map data to latents with the forward ODE; reports the decode round-trip error'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
     .requiredOption('--data <spec>', 'data to encode (same kind as the run was trained on)')
     .option('--split <name>', 'train | test', 'test')
     .option('--limit <n>', 'number of examples', int('--limit'), 16)
     .option('--data-dir <dir>', 'folder with local copies of the data files')
-    .option('--solver <name>', 'euler | heun | rk4 | rk45', 'rk45')
-    .option('--steps <n>', 'grid intervals for fixed-step solvers', int('--steps'))
-    .option('--rtol <x>', 'rk45 relative tolerance', num('--rtol'))
-    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'))
     .requiredOption('--out <file>', 'latents as .safetensors (tensors "data" and "latents")')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);

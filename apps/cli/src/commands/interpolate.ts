@@ -4,22 +4,17 @@ import { decode, interpolateLatents } from '@pfgm/methods';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
-import { int, num } from '../parse.js';
+import { withSolverOptions } from '../options.js';
+import { int } from '../parse.js';
 import { writeSamples } from '../write-samples.js';
 
 /** `pfgm interpolate`: decode a spherical interpolation between two prior latents (PFGM Fig. 10). */
 export function registerInterpolate(program: Command): void {
-  program
-    .command('interpolate')
-    .description('decode latents interpolated between two prior samples (PFGM Fig. 10)')
+  withSolverOptions(program.command('interpolate').description('decode latents interpolated between two prior samples (PFGM Fig. 10)'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
     .option('--n <n>', 'points along the path, end points included', int('--n'), 8)
     .option('--pairs <n>', 'number of independent paths (rows)', int('--pairs'), 1)
     .option('--seed <n>', 'seed of the end points', int('--seed'), 0)
-    .option('--solver <name>', 'euler | heun | rk4 | rk45', 'rk45')
-    .option('--steps <n>', 'grid intervals for fixed-step solvers', int('--steps'))
-    .option('--rtol <x>', 'rk45 relative tolerance', num('--rtol'))
-    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'))
     .requiredOption('--out <file>', '.png grid (images) or scatter (points), or .csv')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);

@@ -4,20 +4,14 @@ import { sample } from '@pfgm/methods';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
-import { int, num } from '../parse.js';
+import { withSolverOptions } from '../options.js';
+import { int } from '../parse.js';
 import { writeSamples } from '../write-samples.js';
 
 /** `pfgm sample`: prior → backward ODE (any solver) → samples, written as a PNG grid / scatter and CSV for points. */
 export function registerSample(program: Command): void {
-  program
-    .command('sample')
-    .description('draw samples from a trained run with an ODE solver')
+  withSolverOptions(program.command('sample').description('draw samples from a trained run with an ODE solver'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train (or its checkpoint.safetensors)')
-    .option('--solver <name>', 'euler | heun | rk4 | rk45', 'rk45')
-    .option('--steps <n>', 'grid intervals for fixed-step solvers', int('--steps'))
-    .option('--nfe <n>', 'target NFE for fixed-step solvers (instead of --steps)', int('--nfe'))
-    .option('--rtol <x>', 'rk45 relative tolerance (default: paper value per method)', num('--rtol'))
-    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'))
     .option('--n <n>', 'number of samples', int('--n'), 64)
     .option('--seed <n>', 'sample k uses stream (seed, k): the same whatever --n', int('--seed'), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')

@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import { int, num } from './parse.js';
+
+/** Adds the ODE solver options shared by sample, encode and interpolate (resolved by `@pfgm/runs` solverSpec). */
+export function withSolverOptions(cmd: Command): Command {
+  return cmd
+    .option('--solver <name>', 'euler | heun | rk4 | rk45', 'rk45')
+    .option('--steps <n>', 'grid intervals for fixed-step solvers', int('--steps'))
+    .option('--nfe <n>', 'target NFE for fixed-step solvers (instead of --steps)', int('--nfe'))
+    .option('--rtol <x>', 'rk45 relative tolerance (default: paper value per method: PFGM 1e-4, VP/EDM 1e-5)', num('--rtol'))
+    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'));
+}
