@@ -31,19 +31,19 @@ async function pfgm(...args: string[]): Promise<string> {
 }
 
 const run = join(dir, 'run');
-const trainArgs = ['train', '--method', 'pfgmpp', '--D', '128', '--data', 'toy:8gaussians', '--limit', '512', '--steps', '6', '--batch', '64', '--checkpoint-every', '3', '--out', run];
+const trainArgs = ['train', '--method', 'pfgmpp', '--D', '128', '--data', 'toy:8gaussians', '--limit', '512', '--steps', '6', '--batch', '64', '--checkpoint-every', '3', '--sample-every', '3', '--out', run];
 
 describe('pfgm CLI', () => {
   it('trains, then samples, encodes, interpolates and computes the NLL from the run folder', async () => {
     expect(await pfgm(...trainArgs)).toMatch(/trained 6 steps/);
-    for (const f of ['config.json', 'provenance.json', 'checkpoint.safetensors', 'DONE']) expect(existsSync(join(run, f)), f).toBe(true);
+    for (const f of ['config.json', 'provenance.json', 'checkpoint.safetensors', 'DONE', 'samples/step-3.png', 'samples/step-6.png']) expect(existsSync(join(run, f)), f).toBe(true);
     expect(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).method).toMatchObject({ kind: 'pfgmpp', D: 128 });
     expect(await pfgm('sample', '--ckpt', run, '--solver', 'euler', '--nfe', '5', '--n', '16', '--out', join(dir, 's.csv'))).toMatch(/16 samples, euler, NFE 5/);
     expect(readFileSync(join(dir, 's.csv'), 'utf8').trim().split('\n')).toHaveLength(17);
     expect(await pfgm('encode', '--ckpt', run, '--data', 'toy:8gaussians', '--limit', '4', '--out', join(dir, 'z.safetensors'))).toMatch(/max \|x − decode\(encode\(x\)\)\|/);
     expect(await pfgm('interpolate', '--ckpt', run, '--n', '5', '--solver', 'heun', '--steps', '4', '--out', join(dir, 'i.csv'))).toMatch(/1 path\(s\) of 5 points/);
     expect(await pfgm('bpd', '--ckpt', run, '--data', 'toy:8gaussians', '--limit', '8')).toMatch(/NLL \(nats\) on toy:8gaussians \(8 examples\): \d/);
-  });
+  }, 120_000);
 
   it('never overwrites a finished run silently, and resumes only with the same settings', async () => {
     await expect(pfgm(...trainArgs)).rejects.toThrow(/already holds a finished run; refusing to overwrite/);

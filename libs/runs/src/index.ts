@@ -4,3 +4,4 @@ export * from './lib/progress.js';
 export * from './lib/run-config.js';
 export * from './lib/solver-options.js';
 export * from './lib/train-run.js';
+export * from './lib/write-samples.js';

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, interpolateLatents } from '@pfgm/methods';
-import { openRun, solverSpec } from '@pfgm/runs';
+import { openRun, solverSpec, writeSamples } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
 import { int } from '../parse.js';
-import { writeSamples } from '../write-samples.js';
+
 
 /** `pfgm interpolate`: decode a spherical interpolation between two prior latents (PFGM Fig. 10). */
 export function registerInterpolate(program: Command): void {

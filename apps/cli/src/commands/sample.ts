@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { sample } from '@pfgm/methods';
-import { openRun, solverSpec } from '@pfgm/runs';
+import { openRun, solverSpec, writeSamples } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
 import { int } from '../parse.js';
-import { writeSamples } from '../write-samples.js';
+
 
 /** `pfgm sample`: prior → backward ODE (any solver) → samples, written as a PNG grid / scatter and CSV for points. */
 export function registerSample(program: Command): void {

@@ -28,6 +28,7 @@ export function registerTrain(program: Command): void {
     .option('--flip', 'random horizontal flips (images)', false)
     .option('--seed <n>', 'seed of init, data order and noise', int('--seed'), 0)
     .option('--checkpoint-every <n>', 'steps between checkpoints', int('--checkpoint-every'), 500)
+    .option('--sample-every <n>', 'steps between sample grids in <out>/samples/ (at checkpoints; 0 = none)', int('--sample-every'), 0)
     .requiredOption('--out <dir>', 'run folder')
     .option('--resume', 'continue the unfinished run in --out (only --steps may change)', false)
     .option('--overwrite', 'replace what --out holds', false)
@@ -35,7 +36,7 @@ export function registerTrain(program: Command): void {
       const backend = await useBackend(cmd);
       const ds = await loadDataset(o.data, { limit: o.limit, size: o.size, channels: o.channels, dataDir: o.dataDir, log: (m) => console.error(m) });
       const config = resolveTrainConfig(o, ds.sampleShape, ds.averageNorm(), ds.name);
-      const r = await trainRun(config, { dir: o.out, resume: o.resume, overwrite: o.overwrite, dataset: ds, threads: backend.threads });
+      const r = await trainRun(config, { dir: o.out, resume: o.resume, overwrite: o.overwrite, dataset: ds, threads: backend.threads, sampleEvery: o.sampleEvery });
       if (r.interrupted) {
         console.error(`interrupted at step ${r.step}; checkpoint written. Continue with: pfgm train … --out ${o.out} --resume`);
         process.exitCode = 130;

@@ -8,6 +8,7 @@ import { finishRun, isRunFinished, readJson, writeProvenance } from '@pfgm/repor
 import { Rng } from '@pfgm/tensor';
 import { datasetSource, disposeAdam, fit, initState, NonFiniteError, restoreTrainCheckpoint, saveTrainCheckpoint, type TrainState } from '@pfgm/train';
 import { progress } from './progress.js';
+import { sampleGrid } from './sample-grid.js';
 import { RUN_FILES, type TrainRunConfig } from './run-config.js';
 
 /** How a training run treats its folder and the terminal. */
@@ -28,6 +29,8 @@ export interface TrainRunOptions {
   log?: (msg: string) => void;
   /** Compute threads of the backend in use (recorded in provenance.json). */
   threads?: number;
+  /** Steps between sample grids `samples/step-<k>.png` (EMA weights, Euler with 20 steps); 0 = none. Default 0. */
+  sampleEvery?: number;
 }
 
 /** Outcome of a training run. */
@@ -87,7 +90,11 @@ async function loop(
         lastLoss = r.loss;
         bar?.update(r.step, { loss: r.loss });
       },
-      checkpoint: (s) => saveTrainCheckpoint(ckpt, net, s, rng, { methodName: config.methodName }),
+      checkpoint: async (s) => {
+        await saveTrainCheckpoint(ckpt, net, s, rng, { methodName: config.methodName });
+        const every = opts.sampleEvery ?? 0;
+        if (every > 0 && (s.step % every === 0 || s.step === t.steps)) await sampleGrid(opts.dir, method, net, s, config.data.shape);
+      },
       checkpointEvery: t.checkpointEvery,
       shouldStop: () => stop,
     });
