@@ -36,6 +36,8 @@ export interface ToyTableConfig {
   oraclePoints: number;
   /** RK45 step-attempt cap (sampling and likelihood): a stiff ODE (e.g. an undertrained PFGM field with v_z ≈ 0) is reported as failed instead of running for hours. */
   rk45MaxSteps: number;
+  /** Step-attempt cap of the likelihood ODE (PFGM's is stiff as z → z_min: measured, reported as failed, not hidden). */
+  nllMaxSteps: number;
   /** Trajectories drawn per scatter plot. */
   trajectories: number;
   seed: number;
@@ -57,9 +59,9 @@ export const toyTable: Experiment<ToyTableConfig, ToyCell> = {
   description: 'PFGM, PFGM++ (D ∈ {1, 128, 2048}), EDM (D = ∞) and VP-ODE on 2-D toys: sliced W2, MMD, NLL, NFE, time; exact-field oracle rows',
   defaultPreset: 'cpu',
   presets: {
-    paper: { datasets: ['8gaussians', 'mixture', 'checkerboard', 'rings'], methods: ALL_METHODS, hidden: [256, 256, 256], steps: 20_000, trainPoints: 100_000, solvers: [...SOLVERS, { solver: 'euler', nfe: 100 }], samples: 10_000, testPoints: 10_000, nllPoints: 2000, oracle: true, oraclePoints: 4000, rk45MaxSteps: 20_000, trajectories: 24, seed: 0 },
-    cpu: { datasets: ['8gaussians', 'mixture'], methods: ALL_METHODS, hidden: [128, 128, 128], steps: 800, trainPoints: 10_000, solvers: SOLVERS, samples: 2000, testPoints: 2000, nllPoints: 300, oracle: true, oraclePoints: 1000, rk45MaxSteps: 1500, trajectories: 16, seed: 0 },
-    ci: { datasets: ['8gaussians'], methods: [{ name: 'pfgm' }, { name: 'pfgmpp', D: 128 }, { name: 'edm' }, { name: 'vp' }], hidden: [64, 64], steps: 60, trainPoints: 2000, solvers: [{ solver: 'rk45' }, { solver: 'euler', nfe: 10 }], samples: 256, testPoints: 256, nllPoints: 16, oracle: true, oraclePoints: 200, rk45MaxSteps: 60, trajectories: 8, seed: 0 },
+    paper: { datasets: ['8gaussians', 'mixture', 'checkerboard', 'rings'], methods: ALL_METHODS, hidden: [256, 256, 256], steps: 20_000, trainPoints: 100_000, solvers: [...SOLVERS, { solver: 'euler', nfe: 100 }], samples: 10_000, testPoints: 10_000, nllPoints: 2000, oracle: true, oraclePoints: 4000, rk45MaxSteps: 20_000, nllMaxSteps: 5000, trajectories: 24, seed: 0 },
+    cpu: { datasets: ['8gaussians', 'mixture'], methods: ALL_METHODS, hidden: [128, 128, 128], steps: 800, trainPoints: 10_000, solvers: SOLVERS, samples: 2000, testPoints: 2000, nllPoints: 200, oracle: true, oraclePoints: 1000, rk45MaxSteps: 1500, nllMaxSteps: 300, trajectories: 16, seed: 0 },
+    ci: { datasets: ['8gaussians'], methods: [{ name: 'pfgm' }, { name: 'pfgmpp', D: 128 }, { name: 'edm' }, { name: 'vp' }], hidden: [64, 64], steps: 60, trainPoints: 2000, solvers: [{ solver: 'rk45' }, { solver: 'euler', nfe: 10 }], samples: 256, testPoints: 256, nllPoints: 16, oracle: true, oraclePoints: 200, rk45MaxSteps: 60, nllMaxSteps: 40, trajectories: 8, seed: 0 },
   },
   label: (p) => (p === 'ci' ? 'smoke run (tiny training; numbers are not meaningful)' : undefined),
   cells: (cfg) =>
@@ -103,7 +105,10 @@ async function runCell(cell: ToyCell, ctx: CellContext<ToyTableConfig>): Promise
     };
   }
   try {
-    const nll = cell.source === 'net' && cfg.nllPoints > 0 ? await modelNll(method, predictor, test.points.subarray(0, 2 * cfg.nllPoints), cfg.rk45MaxSteps, ctx.log) : null;
+    const nllRes = cell.source === 'net' && cfg.nllPoints > 0 ? await modelNll(method, predictor, test.points.subarray(0, 2 * cfg.nllPoints), cfg.nllMaxSteps) : null;
+    const nll = nllRes === null ? null : typeof nllRes === 'number' ? nllRes : NaN;
+    const nllNote = typeof nllRes === 'string' ? `likelihood ODE: ${nllRes}` : null;
+    if (nllNote) ctx.log(nllNote);
     const trueNll = test.logDensity && cfg.nllPoints > 0 ? meanNll(test.logDensity(test.points.subarray(0, 2 * cfg.nllPoints))) : null;
     const rows: Row[] = [];
     const traj: Polyline[] = [];
@@ -120,7 +125,7 @@ async function runCell(cell: ToyCell, ctx: CellContext<ToyTableConfig>): Promise
       const sampleSeconds = (Date.now() - t0) / 1000;
       if (res instanceof Error) {
         ctx.log(`${solverLabel(solver)} failed: ${res.message.split(';')[0]}`);
-        rows.push({ ...base, solver: solverLabel(solver), nfe: null, sw2: NaN, mmd2_med: NaN, mmd2_multi: NaN, nll_test: nll, nll_test_true: trueNll, nll_samples_true: null, diverged: cfg.samples, sample_s: sampleSeconds, train_s: trainSeconds, note: res.message.split(';')[0] });
+        rows.push({ ...base, solver: solverLabel(solver), nfe: null, sw2: NaN, mmd2_med: NaN, mmd2_multi: NaN, nll_test: nll, nll_test_true: trueNll, nll_samples_true: null, diverged: cfg.samples, sample_s: sampleSeconds, train_s: trainSeconds, note: [res.message.split(';')[0], nllNote].filter(Boolean).join('; ') });
         continue;
       }
       const x = (await res.x.data()) as Float32Array;
@@ -134,7 +139,7 @@ async function runCell(cell: ToyCell, ctx: CellContext<ToyTableConfig>): Promise
       const xent = test.logDensity && bad === 0 ? meanNll(test.logDensity(x)) : null;
       rows.push({
         ...base, solver: solverLabel(solver), nfe: res.nfe, sw2: m.sw2, mmd2_med: m.mmd2Median, mmd2_multi: m.mmd2Multi,
-        nll_test: nll, nll_test_true: trueNll, nll_samples_true: xent, diverged: bad, sample_s: sampleSeconds, train_s: trainSeconds, note: null,
+        nll_test: nll, nll_test_true: trueNll, nll_samples_true: xent, diverged: bad, sample_s: sampleSeconds, train_s: trainSeconds, note: nllNote,
       });
       ctx.log(`${solverLabel(solver)}: NFE ${res.nfe}, SW2 ${m.sw2.toPrecision(3)}, ${sampleSeconds.toFixed(1)} s`);
     }
@@ -151,15 +156,14 @@ function recordPaths(x: tf.Tensor, paths: number[][]): void {
   for (let k = 0; k < paths.length; k++) paths[k].push(v[2 * k], v[2 * k + 1]);
 }
 
-/** Mean NLL (nats) of test points under the model: likelihood ODE with RK45 and the exact divergence (N = 2). */
-async function modelNll(method: Method, p: Predictor, points: Float32Array, maxSteps: number, log: (m: string) => void): Promise<number> {
+/** Mean NLL (nats) of test points under the model (likelihood ODE, RK45 at the sampling tolerance, exact divergence for N = 2), or why it failed. */
+async function modelNll(method: Method, p: Predictor, points: Float32Array, maxSteps: number): Promise<number | string> {
   const x = tf.tensor2d(points, [points.length / 2, 2]);
   const tol = method.config.kind === 'pfgm' ? 1e-4 : 1e-5;
   try {
     return meanNll((await logLikelihood(method, p, x, { solver: { kind: 'rk45', rtol: tol, atol: tol, maxSteps } })).logp);
   } catch (e) {
-    log(`likelihood ODE failed: ${(e as Error).message.split(';')[0]}`);
-    return NaN;
+    return (e as Error).message.split(';')[0];
   } finally {
     x.dispose();
   }

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { linePlot, type LineSeries } from '@pfgm/report';
+import type { SolverChoice } from '@pfgm/runs';
+import type { PresetName as NetPreset } from '@pfgm/networks';
+import type { Experiment, PresetName, ReportContext, Row } from '../harness/experiment.js';
+import { methodId, methodLabel, type MethodSpec } from '../harness/method-spec.js';
+import { savePlotPair } from '../shared/save-plot-pair.js';
+import { metricColumns } from './image-metric.js';
+import { runImageCell, type CellHooks, type ImageCell, type ImageSweepConfig } from './image-sweep.js';
+
+/** An image table: the cross product methods × networks × solvers (× robustness perturbations). */
+export interface ImageTableConfig extends ImageSweepConfig {
+  methods: MethodSpec[];
+  nets: NetPreset[];
+  solvers: SolverChoice[];
+}
+
+/** Solver id for cell names: rk45, euler-20, heun-35. */
+export function solverId(s: SolverChoice): string {
+  return s.solver === 'rk45' ? 'rk45' : `${s.solver}-${s.nfe ?? `s${s.steps}`}`;
+}
+
+/** Cells of the plain cross product. */
+export function crossCells(cfg: ImageTableConfig): ImageCell[] {
+  return cfg.methods.flatMap((method) =>
+    cfg.nets.flatMap((net) => cfg.solvers.map((solver) => ({ id: `${methodId(method)}-${net}-${solverId(solver)}`, method, net, solver }))),
+  );
+}
+
+/** Label of presets that run on generated stand-ins or tiny budgets. */
+export function plumbingLabel(p: PresetName, cfg: ImageSweepConfig): string | undefined {
+  if (cfg.data.kind === 'standin-cifar10' || cfg.metric === 'fid-synthetic-weights') return 'PLUMBING CHECK on synthetic stand-ins (generated CIFAR-format data and/or synthetic Inception weights): the numbers are not FID and mean nothing';
+  return p === 'ci' ? 'smoke run (tiny training; numbers are not meaningful)' : undefined;
+}
+
+/** Builds an image experiment from presets, a cell plan and an optional plot; every cell runs {@link runImageCell}. */
+export function imageExperiment<Cfg extends ImageTableConfig>(e: {
+  name: string;
+  description: string;
+  defaultPreset: PresetName;
+  presets: Record<PresetName, Cfg>;
+  cells?: (cfg: Cfg) => ImageCell[];
+  hooks?: (cell: ImageCell, cfg: Cfg) => CellHooks;
+  report?: (ctx: ReportContext<Cfg>) => Promise<string[]>;
+}): Experiment<Cfg, ImageCell> {
+  return {
+    name: e.name,
+    description: e.description,
+    defaultPreset: e.defaultPreset,
+    presets: e.presets,
+    label: plumbingLabel,
+    cells: e.cells ?? crossCells,
+    runCell: async (cell, ctx) => [await runImageCell(cell, ctx, e.hooks?.(cell, ctx.cfg))],
+    report: e.report,
+  };
+}
+
+/** A line plot of the metric against `x(row)`, one series per `seriesOf(row)`, saved as SVG + PNG in the run folder. */
+export async function metricPlot(ctx: ReportContext<ImageSweepConfig>, file: string, xLabel: string, x: (r: Row) => number, seriesOf: (r: Row) => string, opts: { logX?: boolean; title?: string } = {}): Promise<string[]> {
+  const col = metricColumns(ctx.cfg.metric).fd;
+  const groups = new Map<string, Row[]>();
+  for (const r of ctx.rows) {
+    if (!Number.isFinite(Number(r[col])) || !Number.isFinite(x(r)) && x(r) !== Infinity) continue;
+    const k = seriesOf(r);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const series: LineSeries[] = [...groups].map(([name, rows]) => {
+    const s = [...rows].sort((a, b) => x(a) - x(b));
+    return { name, x: s.map(x), y: s.map((r) => Number(r[col])) };
+  });
+  if (series.length === 0) return [];
+  const plot = await linePlot({ series, xLabel, yLabel: col.replace(/_/g, '-').toUpperCase(), logX: opts.logX, title: opts.title ?? ctx.cfg.metric });
+  return (await savePlotPair(join(ctx.dir, file), plot)).map((f) => f.slice(ctx.dir.length + 1));
+}
+
+/** Series name of a row: its method label (and net when several). */
+export function methodSeries(r: Row): string {
+  return String(r.method);
+}
+
+export { methodLabel };

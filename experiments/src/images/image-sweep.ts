@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { ImageDataset } from '@pfgm/data';
+import type { GaussianStats } from '@pfgm/eval';
+import { sample, type Method, type Predictor } from '@pfgm/methods';
+import type { SolverSpec } from '@pfgm/ode';
+import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
+import { saveImageGrid } from '@pfgm/report';
+import { solverSpec, type SolverChoice } from '@pfgm/runs';
+import { Rng } from '@pfgm/tensor';
+import type { CellContext, Row } from '../harness/experiment.js';
+import { methodD, methodId, methodLabel, type MethodSpec } from '../harness/method-spec.js';
+import { ensureTrained } from '../harness/trained-model.js';
+import { solverLabel } from '../shared/solver-label.js';
+import { dataSpec, loadImages, type ImageDataConfig } from './image-data.js';
+import { datasetBatches, makeImageMetric, metricColumns, type ImageMetric, type MetricKind } from './image-metric.js';
+
+/** What every image experiment fixes: data, metric, training budget, sampling budget. */
+export interface ImageSweepConfig {
+  data: ImageDataConfig;
+  /** fd-fmnist (Fashion-MNIST), fid (CIFAR-10, real Inception weights), fid-synthetic-weights (plumbing checks). */
+  metric: MetricKind;
+  /** pytorch-fid Inception weights file for `fid` (else the cache, else a verified download). */
+  inceptionPath?: string;
+  /** Knobs applied over each U-Net preset (e.g. fewer channels for CPU / CI runs). */
+  netOverrides: Partial<NetworkConfig>;
+  /** Optimizer steps per model, batch size; lr / warm-up override the paper defaults (which assume 100k+ steps). */
+  steps: number;
+  batchSize: number;
+  lr?: number;
+  warmup?: number;
+  emaBeta?: number;
+  /** PFGM large batch B_L (paper 4096; at most the training set). */
+  referenceSize?: number;
+  /** Samples per cell, held-out reference images, evaluation batch. */
+  samples: number;
+  refImages: number;
+  evalBatch: number;
+  /** RK45 step-attempt cap (a stiff ODE is reported, not run for hours). */
+  rk45MaxSteps: number;
+  /** Images in each cell's sample grid. */
+  gridImages: number;
+  seed: number;
+}
+
+/** One cell: a (method, network) model sampled with one solver, optionally perturbed (robustness). */
+export interface ImageCell {
+  id: string;
+  method: MethodSpec;
+  /** U-Net preset name: ddpm-small, ddpmpp-small, ddpm, ddpmpp, … */
+  net: PresetName;
+  solver: SolverChoice;
+  /** Noise injection α (pfgm-spec §4.8): x ← x + α·σ_i·N(0, I) before each Heun step. */
+  alpha?: number;
+  /** Post-training weight quantization to this many bits (pfgm-spec §4.8). */
+  quantBits?: number;
+}
+
+/** A sampler override for robustness cells: returns samples [n, ...shape] and the NFE. */
+export type CellSampler = (method: Method, p: Predictor, solver: SolverSpec, n: number, shape: number[], rng: Rng) => Promise<{ x: tf.Tensor; nfe: number }>;
+
+/** Hooks of robustness cells: a custom sampler and a weight transform applied to the loaded network. */
+export interface CellHooks {
+  sampler?: CellSampler;
+  transformWeights?: (weights: tf.Variable[]) => () => void;
+}
+
+const refCache = new Map<string, { metric: ImageMetric; ref: GaussianStats }>();
+
+async function metricAndReference(cfg: ImageSweepConfig, ctx: CellContext<ImageSweepConfig>): Promise<{ metric: ImageMetric; ref: GaussianStats }> {
+  const key = JSON.stringify([cfg.metric, cfg.data, cfg.refImages, ctx.dir]);
+  const hit = refCache.get(key);
+  if (hit) return hit;
+  const metric = await makeImageMetric(cfg.metric, cfg.inceptionPath);
+  const test = await loadImages(cfg.data, 'test', ctx.sharedDir('standin-cifar10'));
+  const n = Math.min(cfg.refImages, test.length);
+  const ref = (await metric.stats(datasetBatches(test, n, cfg.evalBatch))).stats;
+  ctx.log(`reference statistics of ${n} held-out ${test.name} images`);
+  const v = { metric, ref };
+  refCache.set(key, v);
+  return v;
+}
+
+/** The model id of a cell (its training folder under shared/models): method, network. */
+export function modelId(cell: Pick<ImageCell, 'method' | 'net'>): string {
+  return `${methodId(cell.method)}-${cell.net}`;
+}
+
+/** Trains (or reuses) the cell's model, samples with its solver in batches, scores the samples; one row. */
+export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepConfig>, hooks: CellHooks = {}): Promise<Row> {
+  const { cfg } = ctx;
+  const standin = ctx.sharedDir('standin-cifar10');
+  const train: ImageDataset = await loadImages(cfg.data, 'train', standin, cfg.data.limit);
+  const net = preset(cell.net, cfg.netOverrides);
+  const t = await ensureTrained(join(ctx.sharedDir('models'), modelId(cell)), {
+    method: cell.method, data: dataSpec(cfg.data), limit: cfg.data.limit, size: cfg.data.size,
+    dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net,
+    steps: cfg.steps, batchSize: cfg.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
+  }, train, ctx.log);
+  const { run } = t;
+  const restore = hooks.transformWeights?.(run.net.weights);
+  try {
+    const { metric, ref } = await metricAndReference(cfg, ctx);
+    const spec = solverSpec(cell.solver, run.method.config);
+    const solver = spec.kind === 'rk45' ? { ...spec, maxSteps: cfg.rk45MaxSteps } : spec;
+    const draw: CellSampler = hooks.sampler ?? (async (m, p, s, n, shape, rng) => sample(m, p, s, n, shape, rng));
+    const t0 = Date.now();
+    const batches: tf.Tensor4D[] = [];
+    let nfe = 0;
+    let note: string | null = null;
+    try {
+      for (let b = 0; b * cfg.evalBatch < cfg.samples; b++) {
+        const n = Math.min(cfg.evalBatch, cfg.samples - b * cfg.evalBatch);
+        const r = await draw(run.method, run.predictor, solver, n, run.shape, new Rng(cfg.seed + 1, [b]));
+        nfe = Math.max(nfe, r.nfe);
+        batches.push(r.x as tf.Tensor4D);
+      }
+    } catch (e) {
+      note = (e as Error).message.split(';')[0];
+      ctx.log(`sampling failed: ${note}`);
+    }
+    const sampleSeconds = (Date.now() - t0) / 1000;
+    const cols = metricColumns(cfg.metric);
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null };
+    if (note !== null) {
+      tf.dispose(batches);
+      return { ...base, nfe: null, [cols.fd]: NaN, ...(cols.is ? { [cols.is]: NaN } : {}), sample_s: sampleSeconds, train_s: t.trainSeconds, note };
+    }
+    await saveImageGrid(join(ctx.artifactDir(), 'samples.png'), batches[0].slice(0, Math.min(cfg.gridImages, batches[0].shape[0])), { scale: 2 });
+    const nonFinite = batches.reduce((a, x) => a + tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(x)), 'int32')).arraySync() as number), 0);
+    // As the papers' output step (clip to [0, 255] then uint8): clip to [−1, 1]; a non-finite value becomes 0 and is counted.
+    const s = await metric.stats(batches.map((x) => tf.tidy(() => tf.clipByValue(tf.where(tf.isFinite(x), x, tf.zerosLike(x)), -1, 1)) as tf.Tensor4D));
+    tf.dispose(batches);
+    const fd = metric.distance(s.stats, ref);
+    ctx.log(`${solverLabel(solver)}: NFE ${nfe}, ${cols.fd} ${fd.toPrecision(4)}, ${sampleSeconds.toFixed(1)} s`);
+    return { ...base, nfe, [cols.fd]: fd, ...(cols.is ? { [cols.is]: s.is ?? NaN } : {}), non_finite_values: nonFinite, sample_s: sampleSeconds, train_s: t.trainSeconds, note: null };
+  } finally {
+    restore?.();
+    run.dispose();
+  }
+}
