@@ -6,6 +6,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDataset } from '@pfgm/data';
 import { initBackend } from '@pfgm/tensor';
+import { openRun, solverSpec } from '@pfgm/runs';
+import { generatedBatches } from '../generated-batches.js';
 import {
   defaultCacheDir,
   featureStats,
@@ -156,7 +158,12 @@ async function referenceStats(ref: string, ex: InceptionExtractor, o: InceptionC
 }
 
 interface FidOptions extends InceptionCliOptions {
-  gen: string;
+  gen?: string;
+  ckpt?: string;
+  n?: string;
+  seed?: string;
+  solver?: string;
+  steps?: string;
   ref: string;
   is?: boolean;
   isShuffle?: boolean;
@@ -165,12 +172,26 @@ interface FidOptions extends InceptionCliOptions {
   json?: boolean;
 }
 
+/** The generated images: a run's fresh samples (--ckpt) or a folder / .npz (--gen). */
+async function generatedOrGiven(o: FidOptions, batch: number): Promise<{ count: number; batches: ImageBatches; close?: () => void }> {
+  if ((o.gen === undefined) === (o.ckpt === undefined)) throw new Error('pass exactly one of --gen DIR|NPZ and --ckpt RUN');
+  if (o.gen !== undefined) return imageSource(o.gen, batch, positiveInt(o.limit, '--limit'));
+  const run = await openRun(o.ckpt as string);
+  const pfgmpp = run.config.method.kind === 'pfgmpp';
+  const spec = solverSpec({ solver: o.solver ?? (pfgmpp ? 'heun' : 'rk45'), steps: positiveInt(o.steps, '--steps') }, run.config.method);
+  const n = positiveInt(o.n, '--n') as number;
+  let nfe = 0;
+  const gen = generatedBatches(run, spec, n, batch, Number(o.seed), (k) => (nfe += k));
+  process.stderr.write(`generating ${n} samples from ${o.ckpt} with ${spec.kind}\n`);
+  return { ...gen, close: () => (process.stderr.write(`sampling NFE per batch ≈ ${(nfe / Math.ceil(n / batch)).toFixed(1)}\n`), run.dispose()) };
+}
+
 /** Registers `pfgm fid`. */
 export function registerFid(program: Command): void {
   program
     .command('fid')
     .description("Fréchet Inception Distance of generated images (pytorch-fid's Inception-v3 on TF.js), optionally Inception Score")
-    .requiredOption('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
+    .option('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
     .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
     .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth (zip or legacy) or a converted .safetensors; default: cache, else verified download")
     .option('--mode <mode>', 'preprocessing: legacy-tf (TTUR/torch-fidelity/EDM) | pytorch-fid', 'legacy-tf')
@@ -183,15 +204,21 @@ export function registerFid(program: Command): void {
     .option('--cache-dir <DIR>', 'cache for weights and reference statistics (default $PFGM_CACHE or ~/.cache/pfgm)')
     .option('--allow-few', 'compute FID even with N ≤ 2048 samples (biased; warns instead of failing)')
     .option('--json', 'print the result as JSON')
+    .option('--ckpt <run>', 'instead of --gen: generate --n samples from a run folder written by pfgm train')
+    .option('--n <n>', 'with --ckpt: number of samples (papers: 50000)', '50000')
+    .option('--seed <n>', 'with --ckpt: seed of the prior samples', '0')
+    .option('--solver <name>', 'with --ckpt: euler | heun | rk4 | rk45 (default: heun for PFGM++/EDM, rk45 otherwise)')
+    .option('--steps <n>', 'with --ckpt: grid intervals for fixed-step solvers (EDM/PFGM++ default 18 → NFE 35)')
     .action(async (o: FidOptions, cmd: Command) => {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
       const ex = await extractorFrom(opts);
       try {
         const batch = positiveInt(opts.batch, '--batch') ?? 32;
-        const gen = await imageSource(opts.gen, batch, positiveInt(opts.limit, '--limit'));
+        const gen = await generatedOrGiven(opts, batch);
         const t0 = performance.now();
         const { stats, logits } = await featureStats(gen.batches, ex, { withLogits: opts.is, onProgress: progress('generated', gen.count) });
         const seconds = (performance.now() - t0) / 1000;
+        gen.close?.();
         if (opts.saveStats) await writeStatsNpz(opts.saveStats, stats);
         const ref = await referenceStats(opts.ref, ex, opts);
         const fid = frechetDistance(stats, ref, { fewSamples: opts.allowFew ? 'warn' : 'error', onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
