@@ -3,7 +3,7 @@ import { linePlot, type LineSeries } from '@pfgm/report';
 import type { SolverChoice } from '@pfgm/runs';
 import type { PresetName as NetPreset } from '@pfgm/networks';
 import type { Experiment, PresetName, ReportContext, Row } from '../harness/experiment.js';
-import { methodId, methodLabel, type MethodSpec } from '../harness/method-spec.js';
+import { methodId, type MethodSpec } from '../harness/method-spec.js';
 import { savePlotPair } from '../shared/save-plot-pair.js';
 import { metricColumns } from './image-metric.js';
 import { runImageCell, type CellHooks, type ImageCell, type ImageSweepConfig } from './image-sweep.js';
@@ -78,4 +78,3 @@ export function methodSeries(r: Row): string {
   return String(r.method);
 }
 
-export { methodLabel };

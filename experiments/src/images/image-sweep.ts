@@ -62,7 +62,7 @@ export type CellSampler = (method: Method, p: Predictor, solver: SolverSpec, n: 
 /** Hooks of robustness cells: a custom sampler and a weight transform applied to the loaded network. */
 export interface CellHooks {
   sampler?: CellSampler;
-  transformWeights?: (weights: tf.Variable[]) => () => void;
+  transformWeights?: (net: { weights: tf.Variable[]; names: string[] }) => () => void;
 }
 
 const refCache = new Map<string, { metric: ImageMetric; ref: GaussianStats }>();
@@ -98,7 +98,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     steps: cfg.steps, batchSize: cfg.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
   }, train, ctx.log);
   const { run } = t;
-  const restore = hooks.transformWeights?.(run.net.weights);
+  const restore = hooks.transformWeights?.(run.net);
   try {
     const { metric, ref } = await metricAndReference(cfg, ctx);
     const spec = solverSpec(cell.solver, run.method.config);

@@ -1,0 +1,14 @@
+import { CIFAR_BASE } from './cifar-base.js';
+import { imageExperiment, type ImageTableConfig } from './image-experiment.js';
+
+/** arch-sweep: weaker (DDPM) vs stronger (DDPM++) backbone for PFGM and VP-ODE (PFGM §5, "weaker architecture"). */
+export const archSweep = imageExperiment<ImageTableConfig>({
+  name: 'arch-sweep',
+  description: 'Backbone strength: ddpm vs ddpmpp for PFGM and VP-ODE (RK45)',
+  defaultPreset: 'ci',
+  presets: {
+    paper: { ...CIFAR_BASE.paper, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpm', 'ddpmpp'], solvers: [{ solver: 'rk45' }] },
+    cpu: { ...CIFAR_BASE.cpu, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpm-small', 'ddpmpp-small'], solvers: [{ solver: 'rk45' }] },
+    ci: { ...CIFAR_BASE.ci, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpm-small', 'ddpmpp-small'], solvers: [{ solver: 'euler', nfe: 2 }] },
+  },
+});

@@ -1,0 +1,37 @@
+import { CIFAR_BASE } from './cifar-base.js';
+import { imageExperiment, type ImageTableConfig } from './image-experiment.js';
+import type { ImageCell } from './image-sweep.js';
+import { methodId, type MethodSpec } from '../harness/method-spec.js';
+import type { SolverChoice } from '@pfgm/runs';
+
+/** PFGM Table 1 / PFGM++ Table 2 rows: VP-ODE and PFGM with RK45; PFGM++ D ∈ {128, 2048} and EDM with Heun at NFE 35. */
+const ROWS: [MethodSpec, SolverChoice][] = [
+  [{ name: 'vp' }, { solver: 'rk45' }],
+  [{ name: 'pfgm' }, { solver: 'rk45' }],
+  [{ name: 'pfgmpp', D: 128 }, { solver: 'heun', nfe: 35 }],
+  [{ name: 'pfgmpp', D: 2048 }, { solver: 'heun', nfe: 35 }],
+  [{ name: 'edm' }, { solver: 'heun', nfe: 35 }],
+];
+
+function tableCells(cfg: ImageTableConfig): ImageCell[] {
+  const rows = ROWS.filter(([m]) => cfg.methods.some((c) => methodId(c) === methodId(m)));
+  return cfg.nets.flatMap((net) => rows.map(([method, s]) => {
+    const solver = cfg.solvers.length > 0 ? cfg.solvers[0] : s; // ci: one cheap solver for every row
+    return { id: `${methodId(method)}-${net}-${solver.solver}${solver.nfe ? `-${solver.nfe}` : ''}`, method, net, solver };
+  }));
+}
+
+const methods = ROWS.map(([m]) => m);
+
+/** cifar10-table: FID, IS, NFE per method (bits/dim: see `pfgm bpd`, too slow here for every row). */
+export const cifar10Table = imageExperiment<ImageTableConfig>({
+  name: 'cifar10-table',
+  description: 'PFGM Table 1 style on CIFAR-10: VP-ODE (RK45), PFGM (RK45), PFGM++ D ∈ {128, 2048} and EDM with Heun at NFE 35; FID, IS, NFE',
+  defaultPreset: 'ci',
+  presets: {
+    paper: { ...CIFAR_BASE.paper, methods, nets: ['ddpmpp'], solvers: [] },
+    cpu: { ...CIFAR_BASE.cpu, methods, nets: ['ddpmpp-small'], solvers: [] },
+    ci: { ...CIFAR_BASE.ci, methods, nets: ['ddpmpp-small'], solvers: [{ solver: 'euler', nfe: 2 }] },
+  },
+  cells: tableCells,
+});

@@ -1,0 +1,54 @@
+import { CIFAR_BASE } from './cifar-base.js';
+import { imageExperiment, metricPlot, type ImageTableConfig } from './image-experiment.js';
+import type { ImageCell } from './image-sweep.js';
+import { noisyHeunSample } from './noisy-heun.js';
+import { quantizeWeights } from './quantize-weights.js';
+import { methodId, type MethodSpec } from '../harness/method-spec.js';
+
+/** robustness: PFGM++ over D under injected noise α, fewer Heun steps, and weight quantization (pfgm-spec §4.8). */
+export interface RobustnessConfig extends ImageTableConfig {
+  alphas: number[];
+  /** Heun step counts n (NFE 2n − 1). */
+  heunSteps: number[];
+  /** Quantization bit widths (Heun at the default steps). */
+  bits: number[];
+  /** Heun steps of the α and quantization cells (paper 18 → NFE 35). */
+  baseSteps: number;
+}
+
+function robustCells(cfg: RobustnessConfig): ImageCell[] {
+  return cfg.methods.flatMap((method: MethodSpec) => {
+    const net = cfg.nets[0];
+    const id = `${methodId(method)}-${net}`;
+    const heun = { solver: 'heun', steps: cfg.baseSteps };
+    return [
+      ...cfg.alphas.map((alpha) => ({ id: `${id}-alpha-${alpha}`, method, net, solver: heun, alpha })),
+      ...cfg.heunSteps.map((steps) => ({ id: `${id}-heun-${steps}`, method, net, solver: { solver: 'heun', steps } })),
+      ...cfg.bits.map((quantBits) => ({ id: `${id}-quant-${quantBits}`, method, net, solver: heun, quantBits })),
+    ];
+  });
+}
+
+const D = (ds: number[]): MethodSpec[] => ds.map((d) => (d === Infinity ? { name: 'edm' } : { name: 'pfgmpp', D: d }));
+
+export const robustness = imageExperiment<RobustnessConfig>({
+  name: 'robustness',
+  description: 'PFGM++ over D with injected noise α ∈ {0, 0.1, 0.2}, fewer Heun steps, and 5–9-bit weight quantization',
+  defaultPreset: 'ci',
+  presets: {
+    paper: { ...CIFAR_BASE.paper, methods: D([64, 128, 2048, 3_072_000, Infinity]), nets: ['ddpmpp'], solvers: [], alphas: [0, 0.1, 0.2], heunSteps: [10, 12, 14, 16, 18, 20, 22, 24], bits: [5, 6, 7, 8, 9], baseSteps: 18 },
+    cpu: { ...CIFAR_BASE.cpu, methods: D([64, 128, 2048, Infinity]), nets: ['ddpmpp-small'], solvers: [], alphas: [0, 0.1, 0.2], heunSteps: [10, 14, 18], bits: [5, 7, 9], baseSteps: 18 },
+    ci: { ...CIFAR_BASE.ci, methods: D([128, Infinity]), nets: ['ddpmpp-small'], solvers: [], alphas: [0, 0.2], heunSteps: [2], bits: [5], baseSteps: 2 },
+  },
+  cells: robustCells,
+  hooks: (cell) => ({
+    ...(cell.alpha !== undefined && cell.alpha > 0 ? { sampler: (m, p, s, n, shape, rng) => noisyHeunSample(m, p, s, n, shape, rng, cell.alpha ?? 0) } : {}),
+    ...(cell.quantBits !== undefined ? { transformWeights: (net) => quantizeWeights(net.weights, net.names, cell.quantBits ?? 32) } : {}),
+  }),
+  report: async (ctx) => [
+    ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.alpha !== null) }, 'fd-vs-alpha', 'α (injected noise)', (r) => Number(r.alpha), (r) => String(r.method), { title: 'robustness: noise injection' })),
+    ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.alpha === null && r.quant_bits === null) }, 'fd-vs-nfe-heun', 'NFE (Heun)', (r) => Number(r.nfe), (r) => String(r.method), { title: 'robustness: fewer steps' })),
+    ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.quant_bits !== null) }, 'fd-vs-bits', 'weight bits', (r) => Number(r.quant_bits), (r) => String(r.method), { title: 'robustness: quantization' })),
+  ],
+});
+
