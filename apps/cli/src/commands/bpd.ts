@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadDataset, type Dataset } from '@pfgm/data';
+import type { Dataset } from '@pfgm/data';
 import { logLikelihood } from '@pfgm/methods';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
+import { runData } from '../run-data.js';
 import { int, num } from '../parse.js';
 
 /** `pfgm bpd`: log-likelihood by the instantaneous change of variables; bits/dim for images, NLL in nats for points. */
@@ -26,8 +27,7 @@ export function registerBpd(program: Command): void {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);
       try {
-        const { size, channels } = run.config.data;
-        const ds = await loadDataset(o.data, { limit: o.limit, split: o.split, size, channels, dataDir: o.dataDir });
+        const ds = await runData(run, o);
         const rng = new Rng(o.seed);
         const solver = solverSpec({ ...o, solver: 'rk45' }, run.config.method);
         const images = ds.kind === 'image';

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadDataset } from '@pfgm/data';
 import { decode, encode } from '@pfgm/methods';
 import { writeSafetensors } from '@pfgm/networks';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
+import { runData } from '../run-data.js';
 import { withSolverOptions } from '../options.js';
 import { int } from '../parse.js';
 
@@ -21,9 +21,7 @@ export function registerEncode(program: Command): void {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);
       try {
-        const { size, channels } = run.config.data;
-        const ds = await loadDataset(o.data, { limit: o.limit, split: o.split, size, channels, dataDir: o.dataDir });
-        if (ds.sampleShape.join() !== run.shape.join()) throw new Error(`--data ${o.data} has examples of shape [${ds.sampleShape}], the run was trained on [${run.shape}]`);
+        const ds = await runData(run, o);
         const spec = solverSpec(o, run.config.method);
         const x = ds.tensor();
         const enc = await encode(run.method, run.predictor, x, spec);

@@ -186,22 +186,29 @@ async function generatedOrGiven(o: FidOptions, batch: number): Promise<{ count: 
   return { ...gen, close: () => (process.stderr.write(`sampling NFE per batch ≈ ${(nfe / Math.ceil(n / batch)).toFixed(1)}\n`), run.dispose()) };
 }
 
-/** Registers `pfgm fid`. */
-export function registerFid(program: Command): void {
-  program
-    .command('fid')
-    .description("Fréchet Inception Distance of generated images (pytorch-fid's Inception-v3 on TF.js), optionally Inception Score")
-    .option('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
-    .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
+/** Adds the Inception options shared by `pfgm fid` and `pfgm stats` (read by {@link extractorFrom}). */
+export function withInceptionOptions(cmd: Command): Command {
+  return cmd
     .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth (zip or legacy) or a converted .safetensors; default: cache, else verified download")
     .option('--mode <mode>', 'preprocessing: legacy-tf (TTUR/torch-fidelity/EDM) | pytorch-fid', 'legacy-tf')
     .option('--batch <n>', 'images per forward pass', '32')
+    .option('--cache-dir <DIR>', 'cache for weights and reference statistics (default $PFGM_CACHE or ~/.cache/pfgm)');
+}
+
+/** Registers `pfgm fid`. */
+export function registerFid(program: Command): void {
+  withInceptionOptions(
+    program
+      .command('fid')
+      .description("Fréchet Inception Distance of generated images (pytorch-fid's Inception-v3 on TF.js), optionally Inception Score"),
+  )
+    .option('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
+    .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
     .option('--limit <n>', 'use only the first n generated images')
     .option('--is', 'also report the Inception Score (1008 logits without bias, 10 splits)')
     .option('--is-shuffle', 'shuffle before the IS splits with numpy RandomState(2020) like torch-fidelity')
     .option('--save-stats <PATH>', "write the generated images' statistics (mu, sigma) as .npz")
     .option('--data-dir <DIR>', 'local dataset copies for --ref NAME-train|test')
-    .option('--cache-dir <DIR>', 'cache for weights and reference statistics (default $PFGM_CACHE or ~/.cache/pfgm)')
     .option('--allow-few', 'compute FID even with N ≤ 2048 samples (biased; warns instead of failing)')
     .option('--json', 'print the result as JSON')
     .option('--ckpt <run>', 'instead of --gen: generate --n samples from a run folder written by pfgm train')

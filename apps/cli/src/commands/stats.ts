@@ -1,7 +1,7 @@
 // `pfgm stats`: Inception pool3 statistics (mu, sigma) of images or a dataset, as a pytorch-fid/TTUR-compatible .npz.
 import type { Command } from 'commander';
 import { featureStats, writeStatsNpz } from '@pfgm/eval';
-import { datasetStats, extractorFrom, imageSource, type InceptionCliOptions } from './fid.js';
+import { datasetStats, extractorFrom, imageSource, withInceptionOptions, type InceptionCliOptions } from './fid.js';
 
 interface StatsOptions extends InceptionCliOptions {
   images?: string;
@@ -13,19 +13,17 @@ interface StatsOptions extends InceptionCliOptions {
 
 /** Registers `pfgm stats`. */
 export function registerStats(program: Command): void {
-  program
-    .command('stats')
-    .description("Inception pool3 statistics (mu, sigma; float64, 1/(N−1)) of images, written as .npz readable by pytorch-fid/TTUR")
+  withInceptionOptions(
+    program
+      .command('stats')
+      .description("Inception pool3 statistics (mu, sigma; float64, 1/(N−1)) of images, written as .npz readable by pytorch-fid/TTUR"),
+  )
     .option('--images <DIR|NPZ>', 'a folder of PNGs (native size) or an .npz of images')
     .option('--data <SPEC>', 'a dataset instead of images (e.g. cifar10; see --split)')
     .option('--split <split>', 'train | test (with --data)', 'train')
     .requiredOption('--out <PATH>', 'output .npz (mu, sigma)')
-    .option('--inception <PATH>', "pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a converted .safetensors")
-    .option('--mode <mode>', 'preprocessing: legacy-tf | pytorch-fid', 'legacy-tf')
-    .option('--batch <n>', 'images per forward pass', '32')
     .option('--limit <n>', 'use only the first n images')
     .option('--data-dir <DIR>', 'local dataset copies (with --data)')
-    .option('--cache-dir <DIR>', 'cache for weights and dataset statistics')
     .option('--compress', 'deflate the .npz like np.savez_compressed')
     .action(async (o: StatsOptions, cmd: Command) => {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
