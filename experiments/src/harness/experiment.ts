@@ -23,6 +23,8 @@ export interface CellContext<Cfg> {
   artifactDir(): string;
   /** Folder shared by cells (trained models, generated stand-in data): `<dir>/shared/<name>/`. */
   sharedDir(name: string): string;
+  /** Trained models shared by every experiment under the same results root (`<out>/models/`), keyed by their training config. */
+  modelsDir(): string;
   log(msg: string): void;
 }
 

@@ -45,6 +45,8 @@ export interface CellRecord {
 }
 
 export const CELLS_DIR = 'cells';
+/** Folder of the results root that holds trained models shared across experiments (see {@link modelKey}). */
+export const MODELS_DIR = 'models';
 export const METRICS_TABLE_MD = 'metrics.md';
 
 /** The resolved config of a run: what config.json holds (a resumed run must match it). */
@@ -123,6 +125,7 @@ function cellContext<Cfg>(dir: string, cfg: Cfg, preset: PresetName, id: string,
     preset,
     artifactDir: () => ensureDir(join(dir, CELLS_DIR, id)),
     sharedDir: (name) => ensureDir(join(dir, 'shared', name)),
+    modelsDir: () => ensureDir(join(dir, '..', '..', MODELS_DIR)),
     log: (m) => log(`  ${id}: ${m}`),
   };
 }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '@pfgm/data';
 import type { NetworkConfig } from '@pfgm/networks';
-import { isRunFinished } from '@pfgm/report';
+import { isRunFinished, toJson } from '@pfgm/report';
 import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
 import { methodParts, type MethodSpec } from './method-spec.js';
 
@@ -55,6 +56,11 @@ export function trainConfigFor(s: ModelSpec, ds: Dataset): TrainRunConfig {
       checkpointEvery: Math.max(50, Math.round(s.steps / 4)),
     },
   };
+}
+
+/** 12 hex digits of the sha256 of a spec's resolved training config: equal keys train the same model. */
+export function modelKey(spec: ModelSpec, ds: Dataset): string {
+  return createHash('sha256').update(toJson(trainConfigFor(spec, ds))).digest('hex').slice(0, 12);
 }
 
 /**

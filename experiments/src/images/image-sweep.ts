@@ -10,8 +10,9 @@ import { solverSpec, type SolverChoice } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import type { CellContext, Row } from '../harness/experiment.js';
 import { methodD, methodId, methodLabel, type MethodSpec } from '../harness/method-spec.js';
-import { ensureTrained } from '../harness/trained-model.js';
+import { ensureTrained, modelKey, type ModelSpec } from '../harness/trained-model.js';
 import { solverLabel } from '../shared/solver-label.js';
+import { imageBitsPerDim, type BpdConfig } from './image-bpd.js';
 import { dataSpec, loadImages, type ImageDataConfig } from './image-data.js';
 import { datasetBatches, makeImageMetric, metricColumns, type ImageMetric, type MetricKind } from './image-metric.js';
 
@@ -40,6 +41,8 @@ export interface ImageSweepConfig {
   rk45MaxSteps: number;
   /** Images in each cell's sample grid. */
   gridImages: number;
+  /** Bits/dim of held-out images, reported in the RK45 rows (likelihood needs the ODE solved accurately); omitted: not computed. */
+  bpd?: BpdConfig;
   seed: number;
 }
 
@@ -91,12 +94,15 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
   const { cfg } = ctx;
   const standin = ctx.sharedDir('standin-cifar10');
   const train: ImageDataset = await loadImages(cfg.data, 'train', standin, cfg.data.limit);
-  const net = preset(cell.net, cfg.netOverrides);
-  const t = await ensureTrained(join(ctx.sharedDir('models'), modelId(cell)), {
+  const spec: ModelSpec = {
     method: cell.method, data: dataSpec(cfg.data), limit: cfg.data.limit, size: cfg.data.size,
-    dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net,
+    dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net: preset(cell.net, cfg.netOverrides),
     steps: cfg.steps, batchSize: cfg.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
-  }, train, ctx.log);
+  };
+  // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
+  // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
+  const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;
+  const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log);
   const { run } = t;
   const restore = hooks.transformWeights?.(run.net);
   try {
@@ -121,10 +127,11 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     }
     const sampleSeconds = (Date.now() - t0) / 1000;
     const cols = metricColumns(cfg.metric);
-    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null };
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model };
+    const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, ctx) : {};
     if (note !== null) {
       tf.dispose(batches);
-      return { ...base, nfe: null, [cols.fd]: NaN, ...(cols.is ? { [cols.is]: NaN } : {}), sample_s: sampleSeconds, train_s: t.trainSeconds, note };
+      return { ...base, nfe: null, [cols.fd]: NaN, ...(cols.is ? { [cols.is]: NaN } : {}), ...bpd, sample_s: sampleSeconds, train_s: t.trainSeconds, note };
     }
     await saveImageGrid(join(ctx.artifactDir(), 'samples.png'), batches[0].slice(0, Math.min(cfg.gridImages, batches[0].shape[0])), { scale: 2 });
     const nonFinite = batches.reduce((a, x) => a + tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.isFinite(x)), 'int32')).arraySync() as number), 0);
@@ -133,9 +140,25 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     tf.dispose(batches);
     const fd = metric.distance(s.stats, ref);
     ctx.log(`${solverLabel(solver)}: NFE ${nfe}, ${cols.fd} ${fd.toPrecision(4)}, ${sampleSeconds.toFixed(1)} s`);
-    return { ...base, nfe, [cols.fd]: fd, ...(cols.is ? { [cols.is]: s.is ?? NaN } : {}), non_finite_values: nonFinite, sample_s: sampleSeconds, train_s: t.trainSeconds, note: null };
+    return { ...base, nfe, [cols.fd]: fd, ...(cols.is ? { [cols.is]: s.is ?? NaN } : {}), ...bpd, non_finite_values: nonFinite, sample_s: sampleSeconds, train_s: t.trainSeconds, note: null };
   } finally {
     restore?.();
     run.dispose();
+  }
+}
+
+/** The bits/dim columns of an RK45 row: mean bits/dim of held-out images and the likelihood ODE's NFE (NaN + note when it fails). */
+async function bitsPerDimColumns(method: Method, p: Predictor, cfg: ImageSweepConfig, ctx: CellContext<ImageSweepConfig>): Promise<Row> {
+  const c = cfg.bpd as BpdConfig;
+  const test = await loadImages(cfg.data, 'test', ctx.sharedDir('standin-cifar10'));
+  const t0 = Date.now();
+  try {
+    const r = await imageBitsPerDim(method, p, test, c, cfg.seed);
+    ctx.log(`bits/dim ${r.bpd.toFixed(3)} on ${Math.min(c.images, test.length)} held-out images (likelihood NFE ${r.nfe}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    return { bpd: r.bpd, bpd_images: Math.min(c.images, test.length), bpd_nfe: r.nfe, bpd_s: (Date.now() - t0) / 1000 };
+  } catch (e) {
+    const why = (e as Error).message.split(';')[0];
+    ctx.log(`bits/dim failed: ${why}`);
+    return { bpd: NaN, bpd_images: Math.min(c.images, test.length), bpd_nfe: null, bpd_s: (Date.now() - t0) / 1000, bpd_note: why };
   }
 }

@@ -16,3 +16,4 @@ export * from './lib/point-dataset.js';
 export * from './lib/read-file.js';
 export * from './lib/system-paths.js';
 export * from './lib/toy-2d.js';
+export * from './lib/dequantize.js';

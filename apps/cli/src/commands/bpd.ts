@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
-import type { Dataset } from '@pfgm/data';
+import { dequantized } from '@pfgm/data';
 import { logLikelihood } from '@pfgm/methods';
 import { openRun, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
@@ -50,14 +49,4 @@ export function registerBpd(program: Command): void {
         run.dispose();
       }
     });
-}
-
-/** Images: uniform dequantization in [−1, 1] (x = (p + u)/128 − 1, spec §3); points unchanged. */
-function dequantized(ds: Dataset, idx: number[], rng: Rng): tf.Tensor {
-  const x = ds.gather(idx);
-  if (ds.kind === 'image') {
-    const u = rng.uniformArray(x.length);
-    for (let i = 0; i < x.length; i++) x[i] = (Math.round((x[i] + 1) * 127.5) + u[i]) / 128 - 1;
-  }
-  return tf.tensor(x, [idx.length, ...ds.sampleShape]);
 }
