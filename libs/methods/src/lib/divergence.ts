@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@pfgm/tensor'; // registers tfjs' gradient functions (exact and Hutchinson divergences use tf.grad)
 import type { Rng } from '@pfgm/tensor';
 import type { VectorField } from '@pfgm/ode';
 

@@ -4,7 +4,7 @@ import { logUniformGrid, uniformGrid, type VectorField } from '@pfgm/ode';
 import { pfgmPerturb, pfgmPrior, pfgmTarget, prepareReference } from '@pfgm/field';
 import { logGamma } from './log-gamma.js';
 import { dimOf, fillB, flat, rowSquaredNorms } from './shapes.js';
-import type { LikelihoodSpec, Method, OwnedPredictor, PfgmConfig, Predictor, RawNet, TrainingPair } from './types.js';
+import type { LikelihoodSpec, Method, OwnedPredictor, PfgmConfig, Predictor, RawNet, TrainingPair, VzShift } from './types.js';
 
 // ----------------------------------------------------------------------------
 // PFGM: Poisson Flow Generative Models, Xu et al. (NeurIPS 2022); official Poisson_flow code (spec §1–§3).
@@ -14,6 +14,7 @@ import type { LikelihoodSpec, Method, OwnedPredictor, PfgmConfig, Predictor, Raw
 export function pfgmMethod(config: PfgmConfig): Method {
   const c = config;
   if (!(c.zMax > c.zMin && c.zMin > 0)) throw new Error(`pfgm: need zMax > zMin > 0 (CIFAR-10: 40, 1e-3), got ${c.zMax}, ${c.zMin}`);
+  checkVzShift(c.vzShift);
   const label = (z: number) => (c.condition === 'log-z' ? Math.log(Math.max(z, 1e-10)) : Math.max(z, 1e-10));
   return {
     config: c,
@@ -32,6 +33,12 @@ export function pfgmMethod(config: PfgmConfig): Method {
     finalize: (_p, x) => tf.clone(x),
     likelihood: (dataShape) => likelihood(c, dimOf(dataShape)),
   };
+}
+
+/** Rejects a malformed {@link VzShift} (e.g. from a hand-written JSON config). */
+function checkVzShift(v: VzShift | undefined): void {
+  if (v === undefined || v.kind === 'official' || (v.kind === 'signed' && v.eps >= 0 && Number.isFinite(v.eps))) return;
+  throw new Error(`pfgm: vzShift must be { kind: 'official' } (δ = +1e-5) or { kind: 'signed', eps: number ≥ 0 }, got ${JSON.stringify(v)}`);
 }
 
 /** forward_pz + the normalized-field target against the large batch (spec §1.2–1.5). */
@@ -73,7 +80,7 @@ function oracle(c: PfgmConfig, data: tf.Tensor): OwnedPredictor {
 }
 
 /**
- * dx/dz = v_x/(v_z + 1e-5) from the predicted field at z (`methods.py::Poisson.ode`), with the z_exp substitution
+ * dx/dz = v_x/(v_z + 1e-5) (official; or v_z + sign(v_z)·eps, {@link VzShift}) from the predicted field at z (`methods.py::Poisson.ode`), with the z_exp substitution
  * below z_exp (App. B.2.3): v_z := −√N·z/(‖E‖ + γ), ‖E‖ from n₁ = ‖v_x‖/√N. `normalize` renormalizes v first (likelihood).
  */
 export function pfgmDxDz(c: PfgmConfig, p: Predictor, x: tf.Tensor, z: number, zExp: number, normalize = false): tf.Tensor {
@@ -95,8 +102,22 @@ export function pfgmDxDz(c: PfgmConfig, p: Predictor, x: tf.Tensor, z: number, z
       vxn = tf.div(vx, norm);
       vz = tf.div(vz, norm);
     }
-    return tf.reshape(tf.div(vxn, tf.add(vz, 1e-5)), x.shape); // [B, ...data]
+    return tf.reshape(tf.div(vxn, shiftVz(c, vz)), x.shape); // [B, ...data]
   });
+}
+
+/** The official regularizer of dx/dz's denominator (spec §2.2). */
+export const VZ_EPS = 1e-5;
+
+/** v_z + δ for the configured {@link VzShift} (official: v_z + 1e-5; signed: v_z + sign(v_z)·eps, sign(0) = −1). */
+function shiftVz(c: PfgmConfig, vz: tf.Tensor): tf.Tensor {
+  const shift = c.vzShift ?? { kind: 'official' };
+  switch (shift.kind) {
+    case 'official':
+      return tf.add(vz, VZ_EPS);
+    case 'signed':
+      return tf.where(tf.greater(vz, 0), tf.add(vz, shift.eps), tf.sub(vz, shift.eps));
+  }
 }
 
 /** Row norms √(Σv² + 1e-30), [B, 1]: equal to ‖v‖ in float32, but with a finite gradient at v = 0 (divergences at data points). */

@@ -17,10 +17,13 @@ export function pfgmppMethod(config: PfgmppConfig): Method {
   const c = config;
   checkD(c.D);
   if (!(c.sigmaMax > c.sigmaMin && c.sigmaMin > 0)) throw new Error(`pfgmpp: need sigmaMax > sigmaMin > 0 (EDM: 80, 0.002), got ${c.sigmaMax}, ${c.sigmaMin}`);
+  if (c.target !== undefined && c.target !== 'clean' && c.target !== 'stf') {
+    throw new Error(`pfgmpp: target must be 'clean' (default, the unbiased objective) or 'stf' (posterior mean over the reference batch), got ${String(c.target)}`);
+  }
   return {
     config: c,
     networkIo: (dataShape) => ({ inShape: [...dataShape], outShape: [...dataShape] }),
-    perturb: (x0, rng) => perturb(c, x0, rng),
+    perturb: (x0, rng, reference) => perturb(c, x0, rng, reference),
     predictor: (net: RawNet): Predictor => (x, sigma) =>
       tf.tidy(() => {
         const k = edmCoefficients(sigma, c.sigmaData);
@@ -38,20 +41,36 @@ export function pfgmppMethod(config: PfgmppConfig): Method {
   };
 }
 
-/** EDMLoss with the PFGM++ kernel (spec §4.2–4.4): target (y − c_skip·x)/c_out for input c_in·x, weight λ·c_out² = 1. */
-function perturb(c: PfgmppConfig, x0: tf.Tensor, rng: Rng): TrainingPair {
+/**
+ * EDMLoss with the PFGM++ kernel (spec §4.2–4.4): input c_in·x, target (μ − c_skip·x)/c_out, weight λ·c_out² = 1, where
+ * μ = y (target 'clean') or the stf posterior mean E[y | x, σ] over `reference` (default x0; official: a large batch
+ * `--rbatch` whose first rows are x0).
+ */
+function perturb(c: PfgmppConfig, x0: tf.Tensor, rng: Rng, reference?: tf.Tensor): TrainingPair {
   const B = x0.shape[0];
+  const target = c.target ?? 'clean';
+  if (target === 'stf' && reference !== undefined && reference.shape[0] < B) {
+    throw new Error(`pfgmpp perturb (stf): the reference batch has ${reference.shape[0]} rows, fewer than the ${B} perturbed; ` +
+      'pass the large batch whose first rows are x0 (official --rbatch 4096), or omit it to use x0');
+  }
   const sigma = sampleSigmaLogNormal(B, c.pMean, c.pStd, rng);
   const k = Array.from(sigma, (s) => edmCoefficients(s, c.sigmaData));
   const col = (f: (i: number) => number) => tf.tensor1d(Float32Array.from({ length: B }, (_, i) => f(i)));
   const perB = (t: tf.Tensor1D) => tf.reshape(t, [B, ...x0.shape.slice(1).map(() => 1)]);
-  return tf.tidy(() => {
-    const y = flat(x0);
-    const x = tf.reshape(pfgmppPerturb(y, sigma, rng, { D: c.D, clipBeta: c.D === Infinity ? 0 : c.clipBeta }), x0.shape);
-    const input = tf.mul(x, perB(col((i) => k[i].cIn)));
-    const target = tf.div(tf.sub(x0, tf.mul(x, perB(col((i) => k[i].cSkip)))), perB(col((i) => k[i].cOut)));
-    return { input, cond: col((i) => k[i].cNoise), target, weight: col((i) => k[i].lambda * k[i].cOut ** 2) };
-  });
+  const ref = target === 'stf' ? prepareReference(reference ?? x0) : null;
+  try {
+    return tf.tidy(() => {
+      const y = flat(x0);
+      const xFlat = pfgmppPerturb(y, sigma, rng, { D: c.D, clipBeta: c.D === Infinity ? 0 : c.clipBeta }); // [B, N]
+      const x = tf.reshape(xFlat, x0.shape);
+      const mu = ref === null ? x0 : tf.reshape(pfgmppPosteriorMean(xFlat, tf.tensor1d(Float32Array.from(sigma)), ref, c.D), x0.shape);
+      const input = tf.mul(x, perB(col((i) => k[i].cIn)));
+      const t = tf.div(tf.sub(mu, tf.mul(x, perB(col((i) => k[i].cSkip)))), perB(col((i) => k[i].cOut)));
+      return { input, cond: col((i) => k[i].cNoise), target: t, weight: col((i) => k[i].lambda * k[i].cOut ** 2) };
+    });
+  } finally {
+    ref?.dispose();
+  }
 }
 
 /** The exact denoiser of a finite dataset: the PFGM++ (or Gaussian) posterior mean E[y | x, σ] over `data`. */

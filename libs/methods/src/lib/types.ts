@@ -61,7 +61,19 @@ export interface PfgmConfig {
   condition: 'z' | 'log-z';
   /** Loss reduction: 'sum' (0.5·sum, CIFAR-10/CelebA) or 'mean' (LSUN, reduce_mean). */
   reduce: 'sum' | 'mean';
+  /** Regularizer δ of dx/dz = v_x/(v_z + δ) (spec §2.2; see {@link VzShift}). Official (and default when absent): +1e-5. */
+  vzShift?: VzShift;
 }
+
+/**
+ * The δ of PFGM's drift dx/dz = v_x/(v_z + δ) (`methods.py::Poisson.ode`, spec §2.2).
+ * - 'official': δ = +1e-5. The toward-data v_z is < 0 with |v_z| = √N·z·Σc/(‖E‖ + γ) ∝ z, so where |v_z| < 1e-5 the
+ *   denominator crosses 0 (a pole) and the flow then runs away from the data. CIFAR-10 never gets there
+ *   (|v_z| ≈ 1e-2 at z_min = 1e-3); 2-D data does at z ≈ 1e-5·(‖E‖ + γ)/√N ≈ 3.5e-5.
+ * - 'signed': δ = sign(v_z)·eps (sign(0) = −1): |denominator| ≥ eps, never singular. eps = 0 is the exact field-line
+ *   ODE v_x/v_z, safe wherever v_z < 0 strictly: the exact field (oracle), and below z_exp the substituted v_z.
+ */
+export type VzShift = { kind: 'official' } | { kind: 'signed'; eps: number };
 
 /** PFGM++ (Xu et al. 2023) with EDM preconditioning; D = Infinity is EDM (Karras et al. 2022). Defaults: {@link pfgmppConfig}. */
 export interface PfgmppConfig {
@@ -82,6 +94,12 @@ export interface PfgmppConfig {
   pStd: number;
   /** Clip s ~ Beta(N/2, D/2) to [c, 1−c] in training, as the official code (c = 1e-3); 0 = exact law. */
   clipBeta: number;
+  /**
+   * Training target of the denoiser (spec §4.4): 'clean' (default when absent) the clean y, the paper's unbiased
+   * objective; 'stf' (official `--stf=1`, off by default) the posterior mean E[y | x, σ] over the reference batch
+   * passed to `perturb` (weights ∝ (‖x − y_j‖² + r²)^{−(N+D)/2}, r = σ√D; Gaussian for D = ∞: `stf_scores`).
+   */
+  target?: 'clean' | 'stf';
 }
 
 /** VP-SDE probability-flow ODE (Song et al. 2021). Defaults: {@link vpConfig}. */
