@@ -4,6 +4,8 @@ export interface AxisLayout {
   infinityAt: number | null;
   /** Tick positions, ascending; ends with `infinityAt` when there is one. */
   ticks: number[];
+  /** Axis extent [min, max]: every tick and every data x (incl. `infinityAt`), so no point is drawn past the axis; null without finite x. */
+  domain: [number, number] | null;
 }
 
 // Distinct data values become the ticks when there are at most this many (NFE ∈ {10, 20, 50, 100}, D ∈ {1, …, ∞}).
@@ -51,7 +53,10 @@ export function axisLayout(xs: readonly number[], log: boolean): AxisLayout {
   if (finite.length === 0) ticks = [];
   else if (finite.length <= MAX_DATA_TICKS) ticks = finite;
   else ticks = log ? logTicks(lo, hi) : niceLinearTicks(lo, hi);
-  return { infinityAt, ticks: infinityAt === null ? ticks : [...ticks, infinityAt] };
+  const all = infinityAt === null ? ticks : [...ticks, infinityAt];
+  const ends = [...all, ...(finite.length > 0 ? [lo, hi] : [])];
+  const domain: [number, number] | null = ends.length > 0 ? [Math.min(...ends), Math.max(...ends)] : null;
+  return { infinityAt, ticks: all, domain };
 }
 
 /** Vega expression for tick labels: compact numbers (3072000 → "3.07e6"), and `infinityLabel` at the ∞ position. */

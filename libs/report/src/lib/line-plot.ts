@@ -32,6 +32,9 @@ export interface LinePlotOptions {
   height?: number;
 }
 
+/** Marker cycle (matplotlib's o, s, ^, D, v, P, >). */
+const MARKERS = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross', 'triangle-right'];
+
 interface Row { series: string; x: number; y: number; lo?: number; hi?: number; seg: 'main' | 'inf' | 'bridge' }
 
 function checkSeries(opts: LinePlotOptions): void {
@@ -81,19 +84,21 @@ function toRows(opts: LinePlotOptions, infinityAt: number | null): { rows: Row[]
 export async function linePlot(opts: LinePlotOptions): Promise<Plot> {
   checkSeries(opts);
   const xs = opts.series.flatMap((s) => Array.from(s.x));
-  const { infinityAt, ticks } = axisLayout(xs, opts.logX ?? false);
+  const { infinityAt, ticks, domain } = axisLayout(xs, opts.logX ?? false);
   const { rows, dropped } = toRows(opts, infinityAt);
   const names = opts.series.map((s) => s.name);
   const legend = opts.legend ?? 'right';
+  // tab10 as matplotlib up to 10 series, tab20 beyond; markers cycle too, so no two series look alike.
   const color = {
     field: 'series', type: 'nominal' as const, title: null,
-    scale: { domain: names },
+    scale: { domain: names, ...(names.length > 10 ? { scheme: 'tableau20' } : {}) },
     legend: legend === 'none' ? null : { orient: legend, ...(legend === 'right' ? {} : { fillColor: 'white', strokeColor: '#bbb', padding: 6 }) },
   };
+  const shape = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: names, range: MARKERS }, legend: color.legend };
   const x = {
     field: 'x', type: 'quantitative' as const, title: opts.xLabel,
     scale: { ...(opts.logX ? { type: 'log' as const } : { type: 'linear' as const, zero: false }), nice: false, padding: 10,
-      ...(ticks.length > 0 ? { domain: [ticks[0], ticks[ticks.length - 1]] } : {}) },
+      ...(domain !== null ? { domain } : {}) },
     axis: { values: ticks, labelExpr: tickLabelExpr(infinityAt, opts.infinityLabel ?? '∞') },
   };
   const y = { field: 'y', type: 'quantitative' as const, title: opts.yLabel,
@@ -101,7 +106,7 @@ export async function linePlot(opts: LinePlotOptions): Promise<Plot> {
   const layers: object[] = [
     { transform: [{ filter: "datum.seg === 'main'" }], mark: { type: 'line' }, encoding: { x, y, color } },
     { transform: [{ filter: "datum.seg === 'bridge'" }], mark: { type: 'line', strokeDash: [5, 4] }, encoding: { x, y, color, detail: { field: 'series' } } },
-    { transform: [{ filter: "datum.seg !== 'bridge'" }], mark: { type: 'point' }, encoding: { x, y, color } },
+    { transform: [{ filter: "datum.seg !== 'bridge'" }], mark: { type: 'point' }, encoding: { x, y, color, shape } },
   ];
   if (rows.some((r) => r.lo !== undefined))
     layers.push({ transform: [{ filter: "datum.seg !== 'bridge' && isValid(datum.lo)" }], mark: { type: 'rule', strokeWidth: 1.5 },

@@ -28,7 +28,7 @@ describe('axisLayout', () => {
     expect(axisLayout([10, 20, Infinity], true).infinityAt).toBe(200);
     expect(axisLayout([1, 1e10, Infinity], true).infinityAt).toBeCloseTo(1e10 * 10 ** 1.5, -3); // 15% of 10 decades
     expect(axisLayout([0, 10, Infinity], false).infinityAt).toBe(11.5);
-    expect(axisLayout([10, 20, 50, 100], true)).toEqual({ infinityAt: null, ticks: [10, 20, 50, 100] });
+    expect(axisLayout([10, 20, 50, 100], true)).toEqual({ infinityAt: null, ticks: [10, 20, 50, 100], domain: [10, 100] });
   });
 
   it('falls back to nice ticks when there are many distinct x', () => {
@@ -83,6 +83,27 @@ describe('linePlot', () => {
     expect(inf?.x).toBeGreaterThan(3072000 * 9.99);
     expect(rows.filter((r) => r.seg === 'bridge').map((r) => r.x)).toEqual([3072000, inf?.x]);
     expect(plot.svg).toContain('stroke-dasharray');
+  });
+
+  it('keeps every point inside the axis when the ticks do not reach the largest x (RK45 at NFE 884)', async () => {
+    const nfe = [20, 35, 40, 50, 60, 70, 80, 98, 122, 164, 170, 206, 290, 884];
+    expect(axisLayout(nfe, true).ticks.at(-1)).toBe(500);
+    expect(axisLayout(nfe, true).domain).toEqual([20, 884]);
+    const plot = await linePlot({ ...opts, series: [{ name: 'a', x: nfe, y: nfe.map((v) => 1 / v) }] });
+    const scale = (plot.spec as unknown as { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }).layer[0].encoding.x.scale;
+    expect(scale.domain).toEqual([20, 884]);
+  });
+
+  it('gives each of 12 series its own colour (tab20 beyond 10) and cycles the markers', async () => {
+    const series = Array.from({ length: 12 }, (_, k) => ({ name: `s${k}`, x: [10, 20], y: [k, k + 1] }));
+    const plot = await linePlot({ ...opts, series });
+    const strokes = new Set([...plot.svg.matchAll(/stroke="(#[0-9a-fA-F]{6})"/g)].map((m) => m[1].toLowerCase()));
+    strokes.delete('#000000');
+    strokes.delete('#e5e5e5');
+    strokes.delete('#bbbbbb');
+    expect(strokes.size).toBeGreaterThanOrEqual(12);
+    const shapes = (plot.spec as unknown as { layer: { encoding: { shape?: { scale: { range: string[] } } } }[] }).layer[2].encoding.shape;
+    expect(new Set(shapes?.scale.range).size).toBe(7);
   });
 
   it('draws error bars when yErr is given', async () => {
