@@ -16,7 +16,11 @@ export type PfgmSum = 'pruned' | 'dense';
 export interface PfgmTargetOptions extends ChunkOptions {
   /** γ: keeps the target finite where ‖E‖ → 0 near the data. PFGM default 5 (`training.gamma`). */
   gamma?: number;
-  /** Weighted-sum strategy. Default `pruned` (`dense` is used anyway when `refChunk` splits the reference batch). */
+  /**
+   * Weighted-sum strategy. Default `pruned`, or `dense` while a gradient tape records (tf.grad of an oracle: the pruned
+   * sum's row/column gathers need GatherV2's gradient, which the wasm backend lacks). `dense` is also used whenever
+   * `refChunk` splits the reference batch.
+   */
   sum?: PfgmSum;
 }
 
@@ -46,7 +50,7 @@ export function pfgmTargetWithPlan(perturbed: tf.Tensor2D, ref: ReferenceBatch, 
     throw new Error(`pfgmTarget: perturbed rows must be (x̃, z̃) of length N+1 = ${ref.dim + 1}, got ${N1}; append z̃ as the last column`);
   }
   if (!(gamma >= 0)) throw new Error(`pfgmTarget: gamma must be ≥ 0 (PFGM default 5), got ${gamma}`);
-  const sum = opts.sum ?? 'pruned';
+  const sum = opts.sum ?? (tf.engine().isTapeOn() ? 'dense' : 'pruned');
   if (sum !== 'pruned' && sum !== 'dense') throw new Error(`pfgmTarget: sum must be 'pruned' or 'dense', got ${String(sum)}`);
   const { rowChunk, refChunk } = blockSizes(B, ref.size, opts);
   const plans: PrunePlan[] = [];

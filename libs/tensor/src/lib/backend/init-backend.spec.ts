@@ -47,7 +47,7 @@ describe('initBackend', () => {
       'native tensorflow unavailable (@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed)',
     );
     expect(lines).toEqual([formatBackendInfo(info)]);
-    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 5 kernel fixes\); native tensorflow unavailable/);
+    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 6 kernel fixes\); native tensorflow unavailable/);
   });
 
   it('memoises: a repeated request returns the same info and logs nothing', async () => {

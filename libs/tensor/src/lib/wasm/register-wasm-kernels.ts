@@ -5,6 +5,7 @@ import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
+import { gatherV2 } from './gather-blocks.js';
 import { stockKernels } from './kernel-utils.js';
 import { sum } from './sum-leading-axes.js';
 
@@ -15,6 +16,7 @@ export const WASM_KERNEL_FIXES: Readonly<Record<string, (args: never) => tf.Tens
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Sum]: sum,
+  [tf.GatherV2]: gatherV2,
 };
 
 let registered = false;
