@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { initBackend } from '@pfgm/tensor';
 import { PRESET_NAMES, type PresetName } from './harness/experiment.js';
-import { runExperiment } from './harness/run-experiment.js';
+import { resolvedConfig, runExperiment } from './harness/run-experiment.js';
 import { EXPERIMENTS, experimentByName } from './registry.js';
 
 /** Default results root: `<repo>/results`, wherever the command is started (Nx runs it in experiments/). */
@@ -33,6 +33,8 @@ const program = new Command('experiments')
   .option('--overwrite', 'replace a finished run with the same --run-id', false)
   .option('--out <dir>', 'results root', DEFAULT_RESULTS)
   .option('--override <json>', 'preset fields to override, as JSON', jsonObject)
+  .option('--cell <id>', 'run only this cell (repeatable); the run is finished (report, DONE) by a call without --cell', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--list-cells', 'print the cell ids of the preset, then exit', false)
   .option('--backend <name>', 'tfjs backend: auto | tensorflow | wasm | cpu (default: env PFGM_BACKEND, else auto)')
   .option('--list', 'print the experiments and their presets, then exit', false)
   .action(async (name: string, o) => {
@@ -41,8 +43,17 @@ const program = new Command('experiments')
       console.log(`${exp.name}: ${exp.description}\npresets: ${PRESET_NAMES.join(', ')} (default ${exp.defaultPreset})`);
       return;
     }
+    if (o.listCells) {
+      for (const c of exp.cells(resolvedConfig(exp, o.preset ?? exp.defaultPreset, o.override).cfg)) console.log(c.id);
+      return;
+    }
     const info = await initBackend(o.backend);
-    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, backend: { name: info.name, threads: info.threads } });
+    const only = o.cell.length > 0 ? o.cell : undefined;
+    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, only, backend: { name: info.name, threads: info.threads } });
+    if (r.missing.length > 0) {
+      console.log(`${exp.name}: ${r.ran} cell(s) run in ${r.wallSeconds.toFixed(0)} s → ${r.dir}; ${r.missing.length} still missing`);
+      return;
+    }
     console.log(`${exp.name} finished in ${r.wallSeconds.toFixed(0)} s → ${r.dir}`);
     for (const f of r.files) console.log(`  ${f}`);
   });

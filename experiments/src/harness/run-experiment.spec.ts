@@ -73,6 +73,23 @@ describe('runExperiment', () => {
     expect(again).toMatchObject({ ran: 3, skipped: 0 });
   });
 
+  it('runs single cells (the Nx-cached unit) and finishes the run once every cell has its record', async () => {
+    const calls: number[] = [];
+    const exp = fakeExperiment(calls);
+    const one = await runExperiment(exp, { out: root, runId: 'r4', log: quiet, only: ['cell-2'] });
+    expect(calls).toEqual([2]);
+    expect(one).toMatchObject({ ran: 1, missing: ['cell-0', 'cell-1'], files: [] });
+    expect(existsSync(join(one.dir, 'cells/cell-2.json'))).toBe(true);
+    expect(existsSync(join(one.dir, 'DONE'))).toBe(false);
+    await runExperiment(exp, { out: root, runId: 'r4', log: quiet, only: ['cell-0'] });
+    const all = await runExperiment(exp, { out: root, runId: 'r4', log: quiet });
+    expect(calls).toEqual([2, 0, 1]);
+    expect(all).toMatchObject({ ran: 1, skipped: 2, missing: [] });
+    expect(all.rows.map((x) => x.k)).toEqual([0, 1, 2]);
+    expect(existsSync(join(all.dir, 'DONE'))).toBe(true);
+    await expect(runExperiment(exp, { out: root, runId: 'r5', log: quiet, only: ['cell-9'] })).rejects.toThrow(/no cell "cell-9" in the ci plan; its cells are cell-0, cell-1, cell-2/);
+  });
+
   it('rejects a bad plan or preset with a clear error', async () => {
     expect(() => checkPlan('x', [])).toThrow(/no cells/);
     expect(() => checkPlan('x', [{ id: 'a' }, { id: 'a' }])).toThrow(/share the id "a"/);

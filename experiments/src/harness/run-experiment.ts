@@ -16,6 +16,11 @@ export interface RunExperimentOptions {
   overwrite?: boolean;
   /** Preset overrides merged over the preset (shallow), e.g. a smaller sweep in tests. */
   override?: Record<string, unknown>;
+  /**
+   * Run only these cells (ids of the plan) and stop: the run stays unfinished until every cell has its record, and a
+   * later call without `only` writes the report. One cell per call is the unit that Nx caches (target `cell`).
+   */
+  only?: readonly string[];
   /** tfjs backend and threads, for provenance. */
   backend?: { name: string; threads: number | null };
   /** Messages (progress, ETA, where the outputs are). Default: stderr. */
@@ -30,8 +35,10 @@ export interface RunExperimentResult {
   /** Cells computed now / skipped because `cells/<id>.json` existed. */
   ran: number;
   skipped: number;
-  /** Files written by the report step and metrics.csv, relative to `dir`. */
+  /** Files written by the report step and metrics.csv, relative to `dir` (none while cells are missing). */
   files: string[];
+  /** Cells of the plan without a record after this call (only with `only`). */
+  missing: string[];
   wallSeconds: number;
 }
 
@@ -67,6 +74,8 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const resolved = resolvedConfig(exp, preset, opts.override);
   const cfg = resolved.cfg;
   const cells = checkPlan(exp.name, exp.cells(cfg));
+  const unknown = (opts.only ?? []).filter((id) => !cells.some((c) => c.id === id));
+  if (unknown.length > 0) throw new Error(`${exp.name}: no cell ${unknown.map((u) => `"${u}"`).join(', ')} in the ${preset} plan; its cells are ${cells.map((c) => c.id).join(', ')}`);
   const run = createRunDir(opts.out ?? 'results', exp.name, { runId: opts.runId, overwrite: opts.overwrite });
   const { dir } = run;
   const t0 = Date.now();
@@ -86,8 +95,14 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   let ran = 0;
   let skipped = 0;
   let spent = 0;
+  const missing: string[] = [];
   for (const [k, cell] of cells.entries()) {
     const file = join(cellsDir, `${cell.id}.json`);
+    if (opts.only && !opts.only.includes(cell.id)) {
+      if (existsSync(file)) rows.push(...readJson<CellRecord>(file).rows);
+      else missing.push(cell.id);
+      continue;
+    }
     if (existsSync(file)) {
       const rec = readJson<CellRecord>(file);
       rows.push(...rec.rows);
@@ -104,10 +119,15 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
     rows.push(...cellRows);
     ran++;
     spent += wall;
-    const left = cells.length - k - 1;
+    const left = (opts.only ? cells.filter((c) => opts.only?.includes(c.id)).length : cells.length) - ran - skipped;
     log(`[${k + 1}/${cells.length}] ${cell.id}: ${formatSeconds(wall)}; ${left > 0 ? `ETA ${formatSeconds((spent / ran) * left)}` : 'all cells done'}`);
   }
 
+  if (missing.length > 0) {
+    const wallSeconds = (Date.now() - t0) / 1000;
+    log(`${exp.name}: ${ran} cell(s) run, ${skipped} skipped; ${missing.length} cell(s) still missing, run without --cell to finish (${join(dir)})`);
+    return { dir, runId: run.runId, rows, ran, skipped, files: [], missing, wallSeconds };
+  }
   const files = exp.report ? await exp.report({ dir, cfg, preset, rows, log }) : [];
   writeCsv(join(dir, METRICS_FILE), rows);
   writeMarkdown(join(dir, METRICS_TABLE_MD), exp.name, resolved.label, rows);
@@ -115,7 +135,7 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const all = [METRICS_FILE, METRICS_TABLE_MD, ...files];
   const wallSeconds = (Date.now() - t0) / 1000;
   log(`${exp.name}: ${ran} cells run, ${skipped} skipped, ${formatSeconds(wallSeconds)}. Table: ${join(dir, METRICS_FILE)} (${join(dir, METRICS_TABLE_MD)})${files.length ? `; plots: ${files.map((f) => join(dir, f)).join(', ')}` : ''}`);
-  return { dir, runId: run.runId, rows, ran, skipped, files: all, wallSeconds };
+  return { dir, runId: run.runId, rows, ran, skipped, files: all, missing, wallSeconds };
 }
 
 function cellContext<Cfg>(dir: string, cfg: Cfg, preset: PresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
