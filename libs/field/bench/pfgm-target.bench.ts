@@ -7,7 +7,8 @@
 // - synthetic: the issue's inputs (y ~ U[−1, 1], x = y_i + 0.5·N(0, I), z ~ U[0, 10]);
 // - fmnist: training-like, Fashion-MNIST padded to 32×32 and repeated to 3 channels (N = 3072, CIFAR's size) in
 //   [−1, 1], the first B perturbed by the official PFGM kernel (M = 291, τ = 0.03, σ = 0.01, restrict_M); the timed
-//   call cycles through 8 such perturbed batches (m differs per row, so the pruning gain varies per batch).
+//   call cycles through 8 such perturbed batches (m differs per row, so the pruning gain varies per batch);
+// - plus, untimed, the pruning statistics of grayscale Fashion-MNIST at N = 1024 (M from the §1.7 recipe).
 // Run: npm run bench -w @pfgm/field (PFGM_BACKEND=wasm|cpu|… to force a backend).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,16 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatBackendInfo, initBackend, Rng } from '@pfgm/tensor';
 import { Bench } from 'tinybench';
-import { pfgmPerturb, pfgmTarget, pfgmTargetWithPlan, prepareReference, type PrunePlan, type ReferenceBatch } from '../src/index.js';
+import {
+  averageNorm,
+  pfgmPerturb,
+  pfgmRecipe,
+  pfgmTarget,
+  pfgmTargetWithPlan,
+  prepareReference,
+  type PrunePlan,
+  type ReferenceBatch,
+} from '../src/index.js';
 
 const [B, BL, N] = [128, 4096, 3072];
 const FMNIST = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
@@ -54,25 +64,53 @@ function syntheticCase(rng: Rng): Case {
   return { name: 'synthetic', y, ps: [p] };
 }
 
-/** Training-like inputs: B_L Fashion-MNIST images as 32×32×3 in [−1, 1], the first B PFGM-perturbed (CIFAR-10 config). */
-function fmnistCase(rng: Rng): Case | null {
+/** B_L random Fashion-MNIST training images padded to 32×32 (background −1), repeated to `channels`, in [−1, 1]: [B_L, channels·1024]. */
+function fmnistImages(rng: Rng, channels: number): tf.Tensor2D | null {
   if (!existsSync(FMNIST)) return null;
   const raw = gunzipSync(readFileSync(FMNIST));
   const count = raw.readUInt32BE(4);
-  const y = new Float32Array(BL * N).fill(-1);
+  const n = channels * 1024;
+  const y = new Float32Array(BL * n).fill(-1);
   for (let j = 0; j < BL; j++) {
     const img = Math.floor(rng.next() * count);
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < channels; c++) {
       for (let r = 0; r < 28; r++) {
-        for (let k = 0; k < 28; k++) y[j * N + c * 1024 + (r + 2) * 32 + k + 2] = raw[16 + img * 784 + r * 28 + k] / 127.5 - 1;
+        for (let k = 0; k < 28; k++) y[j * n + c * 1024 + (r + 2) * 32 + k + 2] = raw[16 + img * 784 + r * 28 + k] / 127.5 - 1;
       }
     }
   }
-  const yt = tf.tensor2d(y, [BL, N]);
-  const small = tf.slice(yt, [0, 0], [B, N]) as tf.Tensor2D;
-  const ps = Array.from({ length: BATCHES }, (_, k) => pfgmPerturb(small, rng.child(k), { M: 291, tau: 0.03, sigma: 0.01, restrictM: true }).perturbed);
+  return tf.tensor2d(y, [BL, n]);
+}
+
+/** Training-like batches: the first B of the large batch `y` PFGM-perturbed (official kernel, restrict_M) with this M. */
+function perturbedBatches(y: tf.Tensor2D, rng: Rng, M: number): tf.Tensor2D[] {
+  const small = tf.slice(y, [0, 0], [B, y.shape[1]]) as tf.Tensor2D;
+  const ps = Array.from({ length: BATCHES }, (_, k) => pfgmPerturb(small, rng.child(k), { M, tau: 0.03, sigma: 0.01, restrictM: true }).perturbed);
   small.dispose();
-  return { name: 'fmnist', y: yt, ps };
+  return ps;
+}
+
+/** Training-like inputs at CIFAR-10's size: Fashion-MNIST as 32×32×3 (N = 3072), the CIFAR-10 config's M = 291. */
+function fmnistCase(rng: Rng): Case | null {
+  const y = fmnistImages(rng, 3);
+  return y === null ? null : { name: 'fmnist', y, ps: perturbedBatches(y, rng, 291) };
+}
+
+/** Pruning statistics only (no timing) for grayscale Fashion-MNIST at N = 1024, M from the §1.7 recipe. */
+function fmnist1024Plans(rng: Rng): string {
+  const y = fmnistImages(rng, 1);
+  if (y === null) return `[fmnist N=1024] skipped: ${FMNIST} not found`;
+  const { M } = pfgmRecipe({ avgNorm: averageNorm(y.dataSync(), 1024), N: 1024 });
+  const ref = prepareReference(y);
+  const ps = perturbedBatches(y, rng, M);
+  const plans = ps.map((p) => {
+    const r = pfgmTargetWithPlan(p, ref);
+    r.target.dispose();
+    return r.plans[0];
+  });
+  tf.dispose([y, ...ps]);
+  ref.dispose();
+  return `[fmnist N=1024, M=${M} (recipe)] pruning over ${BATCHES} batches (not timed): ${describeRange(plans)}`;
 }
 
 /** Runs the PyTorch script on the case's inputs (written to `dir`); its v for the first batch lands in dir/v_torch.f32. */
@@ -111,6 +149,16 @@ const describePlan = (q: PrunePlan) =>
   `(${(100 * (1 - q.columns.length / q.refs)).toFixed(1)}% of B_L pruned for them), ${q.denseRows.length} dense rows, ` +
   `w·y cost ${(100 * q.costFraction).toFixed(1)}% of dense`;
 
+/** Ranges of the cost and kept fractions over several batches' plans. */
+function describeRange(plans: PrunePlan[]): string {
+  const pct = (v: number) => (100 * v).toFixed(1);
+  const cost = plans.map((q) => q.costFraction);
+  const kept = plans.map((q) => q.keptFraction);
+  return `w·y cost ${pct(Math.min(...cost))}–${pct(Math.max(...cost))}% of dense (mean ${pct(cost.reduce((a, b) => a + b, 0) / cost.length)}%), ` +
+    `kept weights ${pct(Math.min(...kept))}–${pct(Math.max(...kept))}%, dense rows ${Math.min(...plans.map((q) => q.denseRows.length))}–` +
+    `${Math.max(...plans.map((q) => q.denseRows.length))} of ${B}`;
+}
+
 function runCase(c: Case, backend: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'pfgm-target-bench-'));
   const ref: ReferenceBatch = prepareReference(c.y);
@@ -147,7 +195,6 @@ function runCase(c: Case, backend: string): string[] {
     const torchAfter = torchReference(dir, c.ps.length);
     const torchMs = Math.min(torchBefore.median_ms, torchAfter.median_ms); // the faster torch run: a conservative ratio
     const [dense, pruned] = [medianMs(bench, `${c.name} dense`), medianMs(bench, `${c.name} pruned`)];
-    const cost = plans.map((q) => q.costFraction);
     return [
       `[${c.name}] B=${B} B_L=${BL} N=${N}, ${c.ps.length} perturbed batch(es)`,
       `  ours (${backend}): dense ${dense.toFixed(1)} ms, pruned ${pruned.toFixed(1)} ms (median; this process used ` +
@@ -157,11 +204,7 @@ function runCase(c: Case, backend: string): string[] {
       `  ratio torch/ours (faster torch run): dense ${(torchMs / dense).toFixed(3)}, pruned ${(torchMs / pruned).toFixed(3)} (goal ≥ 0.5)`,
       `  same result as torch (worst row, max|Δ|/max|v|): ${check.join(', ')}`,
       `  pruning, batch 1: ${describePlan(plans[0])}`,
-      ...(plans.length > 1
-        ? [`  pruning over ${plans.length} batches: w·y cost ${(100 * Math.min(...cost)).toFixed(1)}–${(100 * Math.max(...cost)).toFixed(1)}% of dense ` +
-            `(mean ${((100 * cost.reduce((a, b) => a + b, 0)) / cost.length).toFixed(1)}%), kept weights ` +
-            `${(100 * Math.min(...plans.map((q) => q.keptFraction))).toFixed(1)}–${(100 * Math.max(...plans.map((q) => q.keptFraction))).toFixed(1)}%`]
-        : []),
+      ...(plans.length > 1 ? [`  pruning over ${plans.length} batches: ${describeRange(plans)}`] : []),
     ];
   } finally {
     ref.dispose();
@@ -181,5 +224,6 @@ for (const make of [syntheticCase, fmnistCase]) {
   lines.push(...runCase(c, backend));
   tf.dispose([c.y, ...c.ps]);
 }
+lines.push(fmnist1024Plans(rng));
 console.log(lines.join('\n'));
 process.exit(0); // the wasm worker threads would keep the process alive

@@ -58,7 +58,7 @@ export function pfgmTargetWithPlan(perturbed: tf.Tensor2D, ref: ReferenceBatch, 
     const x = tf.slice(perturbed, [0, 0], [B, N]) as tf.Tensor2D; // [B, N]
     const z = tf.reshape(tf.slice(perturbed, [0, N], [B, 1]), [B]) as tf.Tensor1D; // [B]
     let Ex: tf.Tensor2D; // Σ_j c_ij·(y_j − x_i), [B, N]
-    if (sum === 'dense' || refChunk < ref.size) {
+    if (sum === 'dense' || refChunk < ref.size || B === 0) {
       Ex = poissonField(x, z, ref, 1, opts).Ex;
     } else {
       const means: tf.Tensor2D[] = [];

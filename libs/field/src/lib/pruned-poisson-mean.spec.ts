@@ -196,6 +196,16 @@ describe('pruned PFGM target (weights < 2^-40 of the row max skipped)', () => {
     ref.dispose();
   });
 
+  it('an empty small batch gives an empty target', () => {
+    const y = tf.tensor2d([[0, 0], [1, 1]]);
+    const ref = prepareReference(y);
+    const p = tf.zeros([0, 3]) as tf.Tensor2D;
+    const v = pfgmTarget(p, ref);
+    expect(v.shape).toEqual([0, 3]);
+    tf.dispose([y, p, v]);
+    ref.dispose();
+  });
+
   it('rejects an unknown sum strategy with a clear error', () => {
     const y = tf.tensor2d([[0, 0]]);
     const ref = prepareReference(y);
