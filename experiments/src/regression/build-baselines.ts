@@ -18,7 +18,7 @@ export interface BuildOptions {
   settings: EvalSettings;
   /** Baseline seeds 1..K (K ≥ 8). */
   K: number;
-  /** Per-model one-sided false-alarm rate of the tolerance. */
+  /** One-sided false-alarm rate of each tolerance (per model and metric). */
   alpha: number;
   /** The seed CI evaluates; must not be one of 1..K. */
   ciSeed: number;
