@@ -160,10 +160,12 @@ describe('pruned PFGM target (weights < 2^-40 of the row max skipped)', () => {
       plansSeen.push(plans.length);
       return tf.sum(target);
     })(p);
+    const gDense = tf.grad((q: tf.Tensor) => tf.sum(pfgmTarget(q as tf.Tensor2D, ref, { sum: 'dense' })))(p);
     const { target, plans } = pfgmTargetWithPlan(p, ref);
     expect(plansSeen).toEqual([0]);
     expect(plans).toHaveLength(1);
-    tf.dispose([g, target, y, p]);
+    expect(Array.from(g.dataSync())).toEqual(Array.from(gDense.dataSync()));
+    tf.dispose([g, gDense, target, y, p]);
     ref.dispose();
   });
 
