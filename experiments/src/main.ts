@@ -1,9 +1,10 @@
 // The experiment runner: `tsx src/main.ts <name> [--preset ci|cpu|paper] [--run-id id] [--overwrite] [--out results]`.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { initBackend } from '@pfgm/tensor';
 import { PRESET_NAMES, type PresetName } from './harness/experiment.js';
-import { resolvedConfig, runExperiment } from './harness/run-experiment.js';
+import { rerenderReport, resolvedConfig, runExperiment } from './harness/run-experiment.js';
 import { EXPERIMENTS, experimentByName } from './registry.js';
 
 /** Default results root: `<repo>/results`, wherever the command is started (Nx runs it in experiments/). */
@@ -34,6 +35,7 @@ const program = new Command('experiments')
   .option('--out <dir>', 'results root', DEFAULT_RESULTS)
   .option('--override <json>', 'preset fields to override, as JSON', jsonObject)
   .option('--cell <id>', 'run only this cell (repeatable); the run is finished (report, DONE) by a call without --cell', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--rerender', 'redraw the plots and tables of the finished run --run-id from its cell records (computes nothing)', false)
   .option('--list-cells', 'print the cell ids of the preset, then exit', false)
   .option('--backend <name>', 'tfjs backend: auto | tensorflow | wasm | cpu (default: env PFGM_BACKEND, else auto)')
   .option('--list', 'print the experiments and their presets, then exit', false)
@@ -45,6 +47,11 @@ const program = new Command('experiments')
     }
     if (o.listCells) {
       for (const c of exp.cells(resolvedConfig(exp, o.preset ?? exp.defaultPreset, o.override).cfg)) console.log(c.id);
+      return;
+    }
+    if (o.rerender) {
+      if (!o.runId) throw new InvalidArgumentError('--rerender needs --run-id <id> of a finished run');
+      for (const f of await rerenderReport(exp, join(o.out, exp.name, o.runId))) console.log(`  ${f}`);
       return;
     }
     const info = await initBackend(o.backend);

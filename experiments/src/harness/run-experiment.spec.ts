@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJson, type Provenance } from '@pfgm/report';
 import { checkPlan, type Experiment } from './experiment.js';
-import { runExperiment } from './run-experiment.js';
+import { rerenderReport, runExperiment } from './run-experiment.js';
 
 interface Cfg {
   n: number;
@@ -88,6 +88,19 @@ describe('runExperiment', () => {
     expect(all.rows.map((x) => x.k)).toEqual([0, 1, 2]);
     expect(existsSync(join(all.dir, 'DONE'))).toBe(true);
     await expect(runExperiment(exp, { out: root, runId: 'r5', log: quiet, only: ['cell-9'] })).rejects.toThrow(/no cell "cell-9" in the ci plan; its cells are cell-0, cell-1, cell-2/);
+  });
+
+  it('re-renders a finished run\'s report from its cell records without computing', async () => {
+    const calls: number[] = [];
+    const exp = { ...fakeExperiment(calls), report: async () => ['plot.svg'] };
+    const r = await runExperiment(exp, { out: root, runId: 'r6', log: quiet });
+    rmSync(join(r.dir, 'metrics.csv'));
+    writeFileSync(join(r.dir, 'DONE'), '');
+    expect(await rerenderReport(exp, r.dir, quiet)).toEqual(['metrics.csv', 'metrics.md', 'plot.svg']);
+    expect(calls).toEqual([0, 1, 2]);
+    expect(readFileSync(join(r.dir, 'metrics.csv'), 'utf8').trim().split('\n')).toEqual(['k,square', '0,0', '1,1', '2,4']);
+    expect(readJson<{ note: string }>(join(r.dir, 'report-provenance.json')).note).toMatch(/nothing recomputed/);
+    await expect(rerenderReport(exp, join(root, 'fake', 'nope'), quiet)).rejects.toThrow(/not a finished run/);
   });
 
   it('rejects a bad plan or preset with a clear error', async () => {

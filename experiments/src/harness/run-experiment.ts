@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CONFIG_FILE, createRunDir, finishRun, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { CONFIG_FILE, createRunDir, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
 import { checkPlan, type AnyExperiment, type CellContext, type PresetName, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
 
@@ -159,6 +159,26 @@ function checkSameConfig(path: string, resolved: object, runId: string): void {
   if (toJson(readJson(path)) !== toJson(resolved)) {
     throw new Error(`run ${runId} was started with another config (${path}); resume it with the same preset and options, or pass --overwrite, or leave --run-id out for a new run`);
   }
+}
+
+/**
+ * Re-renders the report (plots, metrics.csv, metrics.md) of a finished run from its cell records, e.g. after a fix
+ * to the plotting code; computes nothing. `report-provenance.json` records the commit that rendered it.
+ */
+export async function rerenderReport(exp: AnyExperiment, dir: string, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<string[]> {
+  if (!isRunFinished(dir)) throw new Error(`${dir} is not a finished run (no DONE/metrics.csv); run the experiment with --run-id to finish it first`);
+  const resolved = readJson<{ preset: PresetName; label: string | null; cfg: unknown }>(join(dir, CONFIG_FILE));
+  const rows = checkPlan(exp.name, exp.cells(resolved.cfg)).flatMap((c) => {
+    const file = join(dir, CELLS_DIR, `${c.id}.json`);
+    if (!existsSync(file)) throw new Error(`${dir}: cell record ${file} is missing; the run's plan and its records disagree`);
+    return readJson<CellRecord>(file).rows;
+  });
+  const files = exp.report ? await exp.report({ dir, cfg: resolved.cfg, preset: resolved.preset, rows, log }) : [];
+  writeCsv(join(dir, METRICS_FILE), rows);
+  writeMarkdown(join(dir, METRICS_TABLE_MD), exp.name, resolved.label, rows);
+  writeJson(join(dir, 'report-provenance.json'), { renderedAt: new Date().toISOString(), git: gitState(), note: 'plots and tables re-rendered from cells/*.json; nothing recomputed' });
+  log(`${exp.name}: report re-rendered in ${dir}: ${[METRICS_FILE, METRICS_TABLE_MD, ...files].join(', ')}`);
+  return [METRICS_FILE, METRICS_TABLE_MD, ...files];
 }
 
 function writeMarkdown(path: string, name: string, label: string | null, rows: readonly Row[]): void {
