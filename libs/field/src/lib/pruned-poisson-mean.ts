@@ -120,7 +120,8 @@ export function distancesByRefRows(x: tf.Tensor2D, ref: ReferenceBatch): tf.Tens
 
 /**
  * c·y over the whole reference batch as (yᵀ·cᵀ)ᵀ, [f, N]: yᵀ streams through XNNPACK and only cᵀ is packed as weights
- * (measured here, 2 threads: 17 ms vs 23 ms for c·y at f = 34, 56 ms vs 88 ms at f = 128).
+ * (measured here, 2 threads: 17 ms vs 23 ms for c·y at f = 34, 56 ms vs 88 ms at f = 128). This is the only use of
+ * yᵀ here: were `prepareReference` to make yᵀ lazy (its transpose is ~95 ms of a training step), use c·y instead.
  */
 function weightedSum(c: tf.Tensor2D, ref: ReferenceBatch): tf.Tensor2D {
   return tf.tidy(() => tf.transpose(tf.matMul(ref.yT, tf.transpose(c))) as tf.Tensor2D); // [f, N]
