@@ -90,6 +90,7 @@ describe.each([2, 50, 3072])('PFGM target vs float64 reference, N = %i', (N) => 
     const M = 180; // max scale (1.03)^180 ≈ 200: norms 0.01·√N … 2·√N, vs inter-point distances ≈ 0.8·√N
     const { perturbed } = pfgmPerturb(small, rng.child(7), { M, tau: 0.03, sigma: 0.01, restrictM: true });
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const v = pfgmTarget(perturbed, ref, { gamma: 5 });
     const expected = pfgmTargetRef(rows(perturbed), rows(data), 5);
     expect(worstRowError(rows(v), expected)).toBeLessThan(1e-4);
@@ -104,6 +105,7 @@ describe.each([2, 50, 3072])('posterior means vs float64 reference, N = %i', (N)
     const rng = new Rng(N + D);
     const data = uniformData(rng, 40, N);
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     // Queries: noisy copies of data points at several σ, plus pure noise.
     const B = sigmas.length;
     const base = tf.slice(data, [0, 0], [B, N]);
@@ -121,6 +123,7 @@ describe.each([2, 50, 3072])('posterior means vs float64 reference, N = %i', (N)
     const rng = new Rng(N + 1);
     const data = uniformData(rng, 40, N);
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const B = sigmas.length;
     const sig = Float32Array.from(sigmas);
     const x = tf.tidy(() => tf.add(tf.slice(data, [0, 0], [B, N]), tf.mul(rng.normal([B, N]), tf.tensor2d(sig, [B, 1])))) as tf.Tensor2D;
@@ -138,6 +141,7 @@ describe('stability and chunking', () => {
     const N = 3072;
     const data = tf.mul(uniformData(rng, 16, N), 1000) as tf.Tensor2D; // distances ~ 5e4
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const p = tf.concat([tf.mul(rng.normal([4, N]), 3000), tf.tensor2d([[1e-30], [0], [1e-3], [1e4]])], 1) as tf.Tensor2D;
     const v = pfgmTarget(p, ref);
     const vals = v.dataSync();
@@ -157,6 +161,7 @@ describe('stability and chunking', () => {
     const N = 50;
     const data = uniformData(rng, 40, N);
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const x = tf.mul(rng.normal([9, N]), 0.6) as tf.Tensor2D;
     const r = tf.tensor1d(Float32Array.from(rng.uniformArray(9), (u) => 0.1 + 3 * u));
     for (const kernel of [{ kind: 'poisson', D: 1 } as const, { kind: 'poisson', D: 128 } as const, { kind: 'gaussian' } as const]) {
@@ -176,6 +181,7 @@ describe('stability and chunking', () => {
     const near = uniformData(rng, 10, N);
     const data = tf.concat([far, near], 0) as tf.Tensor2D;
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const sig = [0.3, 1, 2];
     // Queries around the centroid of the near points: their weights are mixed, so logit errors would show.
     const x = tf.tidy(() => tf.mul(rng.normal([3, N]), tf.tensor2d(sig, [3, 1]))) as tf.Tensor2D;
@@ -194,6 +200,7 @@ describe('stability and chunking', () => {
     const rng = new Rng(5);
     const data = uniformData(rng, 20, 3);
     const ref = prepareReference(data);
+    void ref.yT; // made on first use and owned by the reference (not a leak of the code under test)
     const x = rng.normal([6, 3]) as tf.Tensor2D;
     const r = tf.tensor1d([0.1, 0.5, 1, 2, 4, 8]);
     await expectNoLeak(() => {
@@ -210,5 +217,28 @@ describe('stability and chunking', () => {
     });
     tf.dispose([data, x, r]);
     ref.dispose();
+  });
+});
+
+describe('prepareReference', () => {
+  it('lazyTranspose: makes yᵀ on first use only, keeps it across tf.tidy, and frees it with the reference', async () => {
+    const y = tf.randomNormal([5, 3], 0, 1, 'float32', 7);
+    await expectNoLeak(() => {
+      const before = tf.memory().numTensors;
+      const eager = prepareReference(y);
+      expect(tf.memory().numTensors - before).toBe(3); // y, yᵀ, |y|²
+      eager.dispose();
+      const ref = prepareReference(y, { lazyTranspose: true });
+      expect(tf.memory().numTensors - before).toBe(2); // y, |y|²: no transpose yet
+      const first = tf.tidy(() => tf.sum(ref.yT));
+      expect(ref.yT.isDisposed).toBe(false); // not disposed by the tidy that created it
+      expect(ref.yT).toBe(ref.yT);
+      const [yT, total] = [tf.transpose(y), tf.sum(y)];
+      expect(Array.from(ref.yT.dataSync())).toEqual(Array.from(yT.dataSync()));
+      expect(first.dataSync()[0]).toBeCloseTo(total.dataSync()[0], 5);
+      tf.dispose([first, yT, total]);
+      ref.dispose();
+    });
+    y.dispose();
   });
 });

@@ -119,12 +119,11 @@ export function distancesByRefRows(x: tf.Tensor2D, ref: ReferenceBatch): tf.Tens
 }
 
 /**
- * c·y over the whole reference batch as (yᵀ·cᵀ)ᵀ, [f, N]: yᵀ streams through XNNPACK and only cᵀ is packed as weights
- * (measured here, 2 threads: 17 ms vs 23 ms for c·y at f = 34, 56 ms vs 88 ms at f = 128). This is the only use of
- * yᵀ here: were `prepareReference` to make yᵀ lazy (its transpose is ~95 ms of a training step), use c·y instead.
+ * c·y over the whole reference batch, [f, N]. (yᵀ·cᵀ)ᵀ was faster per call (measured, 2 threads: 17 vs 23 ms at
+ * f = 34) but needs yᵀ, which `prepareReference` now makes only on demand: its transpose costs ~95 ms per training step.
  */
 function weightedSum(c: tf.Tensor2D, ref: ReferenceBatch): tf.Tensor2D {
-  return tf.tidy(() => tf.transpose(tf.matMul(ref.yT, tf.transpose(c))) as tf.Tensor2D); // [f, N]
+  return tf.matMul(c, ref.y); // [f, N]
 }
 
 /** Softmax weights c_ij of the Poisson kernel in N+D dimensions over the columns of d² [b, l]; r: [b]. */

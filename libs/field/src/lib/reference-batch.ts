@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export interface ReferenceBatch {
   /** The points, [B_L, N]. */
   readonly y: tf.Tensor2D;
-  /** Their transpose, [N, B_L] (precomputed: transposed matmuls are slow on wasm). */
+  /** Their transpose, [N, B_L] (transposed matmuls are slow on wasm); made at once, or on first use with `lazyTranspose`. */
   readonly yT: tf.Tensor2D;
   /** Squared norms |y_j|², [B_L]. */
   readonly ySq: tf.Tensor1D;
@@ -20,25 +20,40 @@ export interface ReferenceBatch {
   dispose(): void;
 }
 
+/** Options of {@link prepareReference}. */
+export interface PrepareReferenceOptions {
+  /**
+   * Make yᵀ on first use instead of at once (it is then owned by the reference and freed by its `dispose`). For
+   * one-shot references such as PFGM's per-step training batch, whose pruned target never needs yᵀ: the transpose of
+   * [4096, 3072] costs ~95 ms on wasm. Default false.
+   */
+  lazyTranspose?: boolean;
+}
+
 /** Prepares a reference batch from `y` ([B_L, N] or [B_L, ...data], flattened); does not take ownership of `y`. */
-export function prepareReference(y: tf.Tensor): ReferenceBatch {
+export function prepareReference(y: tf.Tensor, opts: PrepareReferenceOptions = {}): ReferenceBatch {
   if (y.rank < 2 || y.shape[0] < 1) {
     throw new Error(`prepareReference: expected a batch [B_L, ...data] with B_L ≥ 1, got shape [${y.shape.join(', ')}]`);
   }
   const size = y.shape[0];
   const dim = y.size / size;
-  const { y2, yT, ySq } = tf.tidy(() => {
+  const { y2, ySq } = tf.tidy(() => {
     const y2 = tf.cast(tf.reshape(y, [size, dim]), 'float32') as tf.Tensor2D; // [B_L, N]
-    return { y2: tf.clone(y2), yT: tf.transpose(y2) as tf.Tensor2D, ySq: tf.sum(tf.square(y2), 1) as tf.Tensor1D };
+    return { y2: tf.clone(y2), ySq: tf.sum(tf.square(y2), 1) as tf.Tensor1D };
   });
+  let yT: tf.Tensor2D | null = opts.lazyTranspose ? null : (tf.transpose(y2) as tf.Tensor2D);
   return {
     y: y2,
-    yT,
+    get yT(): tf.Tensor2D {
+      // tf.keep: the first use may sit inside a caller's tf.tidy, which must not dispose the cached transpose.
+      if (yT === null || yT.isDisposed) yT = tf.keep(tf.transpose(y2)); // [N, B_L]
+      return yT;
+    },
     ySq,
     size,
     dim,
     dispose() {
-      tf.dispose([y2, yT, ySq]);
+      tf.dispose([y2, ySq, ...(yT === null ? [] : [yT])]);
     },
   };
 }

@@ -50,7 +50,7 @@ function perturb(c: PfgmConfig, x0: tf.Tensor, rng: Rng, reference?: tf.Tensor):
       'pass the large batch whose first rows are x0 (official: B_L = 4096 ⊇ B = 128), or omit it to use x0');
   }
   const y = flat(x0);
-  const ref = prepareReference(reference ?? y);
+  const ref = prepareReference(reference ?? y, { lazyTranspose: true }); // the pruned target never needs yᵀ
   const { perturbed } = pfgmPerturb(y, rng, c);
   try {
     return tf.tidy(() => {
