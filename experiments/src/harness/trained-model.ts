@@ -65,9 +65,9 @@ export function modelKey(spec: ModelSpec, ds: Dataset): string {
 
 /**
  * Trains `spec` into `dir` unless a finished run is already there (a killed run resumes from its checkpoint), then
- * opens it (EMA weights). Returns the open run and the training wall time of this call (0 when reused).
+ * opens it (EMA weights unless `open.ema` is false). Returns the open run and the training wall time of this call (0 when reused).
  */
-export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
+export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void, open: { ema?: boolean } = {}): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
   const config = trainConfigFor(spec, ds);
   let trainSeconds = 0;
   const reused = isRunFinished(dir);
@@ -78,5 +78,5 @@ export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, l
     if (r.interrupted) throw new Error(`interrupted while training ${dir} (checkpoint at step ${r.step}); run the same command with --run-id <this run's id> to resume`);
     trainSeconds = (Date.now() - t0) / 1000;
   } else log(`reusing the trained model in ${dir}`);
-  return { run: await openRun(dir), trainSeconds, reused };
+  return { run: await openRun(dir, open), trainSeconds, reused };
 }

@@ -41,6 +41,11 @@ export interface ImageSweepConfig {
   rk45MaxSteps: number;
   /** Images in each cell's sample grid. */
   gridImages: number;
+  /**
+   * Which weights sample: the EMA (papers) or the raw last ones. With few steps the EMA is mostly the initial network
+   * (decay β over n steps keeps β^n of it: 0.999^800 = 0.45), so short CPU runs sample with the raw weights. Default ema.
+   */
+  sampleWeights?: 'ema' | 'raw';
   /** Bits/dim of held-out images, reported in the RK45 rows (likelihood needs the ODE solved accurately); omitted: not computed. */
   bpd?: BpdConfig;
   seed: number;
@@ -102,7 +107,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
   // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
   // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
   const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;
-  const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log);
+  const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log, { ema: cfg.sampleWeights !== 'raw' });
   const { run } = t;
   const restore = hooks.transformWeights?.(run.net);
   try {
@@ -127,7 +132,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     }
     const sampleSeconds = (Date.now() - t0) / 1000;
     const cols = metricColumns(cfg.metric);
-    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model };
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema' };
     const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, ctx) : {};
     if (note !== null) {
       tf.dispose(batches);
