@@ -38,3 +38,8 @@ export function methodId(m: MethodSpec): string {
 export function methodD(m: MethodSpec): number | null {
   return m.name === 'pfgmpp' ? m.D : m.name === 'edm' ? Infinity : null;
 }
+
+/** PFGM++ rows over D, with D = ∞ as EDM (d-sweep, robustness). */
+export function methodsOverD(ds: readonly number[]): MethodSpec[] {
+  return ds.map((d) => (d === Infinity ? { name: 'edm' } : { name: 'pfgmpp', D: d }));
+}

@@ -1,8 +1,8 @@
 import { CIFAR_BASE } from './cifar-base.js';
 import { imageExperiment, metricPlot, type ImageTableConfig } from './image-experiment.js';
-import type { MethodSpec } from '../harness/method-spec.js';
+import { methodsOverD } from '../harness/method-spec.js';
 
-const D = (ds: number[]): MethodSpec[] => ds.map((d) => (d === Infinity ? { name: 'edm' } : { name: 'pfgmpp', D: d }));
+const D = methodsOverD;
 
 /** d-sweep: PFGM++ sample quality over D (PFGM++ Table 2 / Fig. 4), Heun at NFE 35. */
 export const dSweep = imageExperiment<ImageTableConfig>({

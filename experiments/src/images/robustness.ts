@@ -3,7 +3,7 @@ import { imageExperiment, metricPlot, type ImageTableConfig } from './image-expe
 import type { ImageCell } from './image-sweep.js';
 import { noisyHeunSample } from './noisy-heun.js';
 import { quantizeWeights } from './quantize-weights.js';
-import { methodId, type MethodSpec } from '../harness/method-spec.js';
+import { methodId, methodsOverD, type MethodSpec } from '../harness/method-spec.js';
 
 /** robustness: PFGM++ over D under injected noise α, fewer Heun steps, and weight quantization (pfgm-spec §4.8). */
 export interface RobustnessConfig extends ImageTableConfig {
@@ -29,7 +29,7 @@ function robustCells(cfg: RobustnessConfig): ImageCell[] {
   });
 }
 
-const D = (ds: number[]): MethodSpec[] => ds.map((d) => (d === Infinity ? { name: 'edm' } : { name: 'pfgmpp', D: d }));
+const D = methodsOverD;
 
 export const robustness = imageExperiment<RobustnessConfig>({
   name: 'robustness',
