@@ -2,6 +2,7 @@ export * from './lib/atomic-write.js';
 export * from './lib/json.js';
 export * from './lib/csv.js';
 export * from './lib/run-dir.js';
+export * from './lib/run-lock.js';
 export * from './lib/git-state.js';
 export * from './lib/provenance.js';
 export * from './lib/plot-style.js';

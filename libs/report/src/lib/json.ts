@@ -22,7 +22,10 @@ export function writeJson(path: string, value: unknown): void {
 
 /** Reads JSON written by {@link writeJson}; the strings "Infinity", "-Infinity", "NaN" come back as numbers. */
 export function readJson<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8'), (_key, value: unknown) =>
-    typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value,
-  ) as T;
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value)) as T;
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message}); restore it from the run's copy or rerun the command that wrote it`);
+  }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,12 +45,23 @@ describe('createRunDir', () => {
   it('overwrites a finished run when asked, clearing its folder', () => {
     const root = tmp();
     const run = createRunDir(root, 'euler-sweep', { runId: 'r1' });
+    for (const f of ['config.json', 'provenance.json']) writeFileSync(join(run.dir, f), '{}');
     writeFileSync(join(run.dir, 'metrics.csv'), 'a\n1\n');
     markRunDone(run.dir);
     const again = createRunDir(root, 'euler-sweep', { runId: 'r1', overwrite: true });
     expect(again.dir).toBe(run.dir);
     expect(again.resumed).toBe(false);
     expect(readdirSync(again.dir)).toEqual([]);
+  });
+
+  it('refuses to overwrite a folder that is not a run (no config.json + provenance.json), deleting nothing', () => {
+    const root = tmp();
+    const dir = join(root, 'euler-sweep', 'r1');
+    mkdirSync(join(dir, 'chapter'), { recursive: true });
+    writeFileSync(join(dir, 'thesis.tex'), 'x');
+    writeFileSync(join(dir, 'metrics.csv'), 'a\n1\n');
+    expect(() => createRunDir(root, 'euler-sweep', { runId: 'r1', overwrite: true })).toThrow(/is not a pfgm run folder \(it holds .*thesis\.tex.*\)/);
+    expect(readdirSync(dir).sort()).toEqual(['chapter', 'metrics.csv', 'thesis.tex']);
   });
 
   it.each([['experiment', '../evil', undefined], ['runId', 'ok', 'a/b'], ['runId', 'ok', '..']])(
