@@ -20,7 +20,8 @@ export default [
           enforceBuildableLibDependency: false,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:native', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:native'] },
             { sourceTag: 'type:numerics', onlyDependOnLibsWithTags: ['type:util', 'type:numerics'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:util', 'type:numerics'] },

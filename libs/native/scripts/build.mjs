@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Builds the pfgm_native addon with npm's own node-gyp against the installed Node headers (nothing is downloaded),
+// linking Debian's OpenBLAS. Run by `npm ci`/`npm install` (this package's `install` script) and by
+// `npm run build:native -w @pfgm/native`. It never fails the install: when the addon cannot be built it writes the
+// reason to build/status.json, and @pfgm/native reports it (`pfgm doctor`) while the tensors run on plain wasm.
+// PFGM_NATIVE_BUILD=0 skips the build (status records that).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const buildDir = path.join(root, 'build');
+const statusFile = path.join(buildDir, 'status.json');
+
+function sh(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
+}
+
+function record(ok, reason, extra = {}) {
+  fs.mkdirSync(buildDir, { recursive: true });
+  const status = { ok, reason, node: process.version, builtAt: new Date().toISOString(), ...extra };
+  fs.writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
+  console.log(ok ? `@pfgm/native: addon built (${extra.blas ?? 'OpenBLAS'})` : `@pfgm/native: not built: ${reason} (plain wasm will be used)`);
+}
+
+/** A directory D with D/include/node/node_api.h for node-gyp's --nodedir, from the running Node's install. */
+function nodeDir() {
+  const candidates = [path.dirname(path.dirname(process.execPath)), '/usr', '/usr/local'];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'include/node/node_api.h')));
+}
+
+/** npm's bundled node-gyp (npm sets npm_config_node_gyp for lifecycle scripts). */
+function nodeGyp() {
+  const env = process.env.npm_config_node_gyp;
+  if (env && fs.existsSync(env)) return env;
+  const candidates = [path.join(path.dirname(path.dirname(process.execPath)), 'lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js')];
+  try {
+    const npmCli = createRequire(import.meta.url).resolve('npm/package.json');
+    candidates.push(path.join(path.dirname(npmCli), 'node_modules/node-gyp/bin/node-gyp.js'));
+  } catch {
+    // npm is not resolvable from here; the paths above are npm's usual places.
+  }
+  return candidates.find((p) => fs.existsSync(p));
+}
+
+/** Why the C toolchain or OpenBLAS cannot build the addon, or null. Compiles and links a probe. */
+function probeToolchain() {
+  const cc = process.env.CC ?? 'cc';
+  if (sh(cc, ['--version']).error) return `no C compiler ('${cc}' not found; apt-get install gcc)`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pfgm-native-probe-'));
+  try {
+    const src = path.join(dir, 'probe.c');
+    fs.writeFileSync(
+      src,
+      '#include <cblas.h>\nextern void dsyevd_(void);\nint main(void){float a=1,b=2,c=0;' +
+        'cblas_sgemm(CblasRowMajor,CblasNoTrans,CblasNoTrans,1,1,1,1.f,&a,1,&b,1,0.f,&c,1);' +
+        'void (*f)(void)=dsyevd_;return c==2.f&&f!=0?0:1;}\n',
+    );
+    const header = sh(cc, ['-E', src, '-o', path.join(dir, 'probe.i')]);
+    if (!header.ok) return 'libopenblas-dev not installed (cblas.h not found; apt-get install libopenblas-dev)';
+    const exe = path.join(dir, 'probe');
+    const link = sh(cc, [src, '-o', exe, '-lopenblas', '-lm']);
+    if (!link.ok) return `OpenBLAS does not link (-lopenblas: ${link.out.split('\n').find((l) => /error|undefined/.test(l)) ?? 'failed'})`;
+    const run = sh(exe, []);
+    if (!run.ok) return 'an OpenBLAS probe program built but gave a wrong sgemm result';
+    return null;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main() {
+  if (process.env.PFGM_NATIVE_BUILD === '0') return record(false, 'build skipped (PFGM_NATIVE_BUILD=0)');
+  if (process.platform !== 'linux') return record(false, `not built on ${process.platform} (the build is written for Linux with Debian's OpenBLAS)`);
+  const why = probeToolchain();
+  if (why != null) return record(false, why);
+  const dir = nodeDir();
+  if (dir == null) return record(false, `Node headers not found (no include/node/node_api.h beside ${process.execPath} or in /usr, /usr/local)`);
+  const gyp = nodeGyp();
+  if (gyp == null) return record(false, "npm's node-gyp not found (set npm_config_node_gyp)");
+  const r = sh(process.execPath, [gyp, 'rebuild', `--nodedir=${dir}`, '--jobs=1'], { cwd: root, env: { ...process.env, npm_config_nodedir: dir } });
+  if (!r.ok) {
+    const lines = r.out.split('\n').filter((l) => /error/i.test(l)).slice(0, 3);
+    return record(false, `node-gyp failed: ${lines.join(' | ') || r.out.slice(-300)}`);
+  }
+  // Load and run it once in a child process: a binary that links but fails to load is reported now, not later.
+  const check = sh(process.execPath, [
+    '-e',
+    `const m=require(${JSON.stringify(path.join(buildDir, 'Release/pfgm_native.node'))});` +
+      'const a=new Float32Array([1,2,3,4]),c=new Float32Array(4);m.sgemm(false,false,2,2,2,1,a,0,2,a,0,2,0,c,0,2);' +
+      'if(c.join()!=="7,10,15,22")throw new Error("sgemm gave "+c.join());console.log(m.config())',
+  ]);
+  if (!check.ok) return record(false, `the addon built but does not load: ${check.out.split('\n')[0]}`);
+  return record(true, null, { blas: check.out.trim(), nodedir: dir });
+}
+
+try {
+  main();
+} catch (err) {
+  try {
+    record(false, `build script error: ${err?.message ?? err}`);
+  } catch {
+    console.log(`@pfgm/native: not built (${err?.message ?? err})`);
+  }
+}
+process.exit(0);

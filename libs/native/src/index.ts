@@ -1,0 +1,138 @@
+// @pfgm/native: OpenBLAS GEMM, im2col convolutions and LAPACK's symmetric eigensolver on typed arrays (zero copy,
+// including Float32Array views of the tfjs-wasm heap). The addon is built from source by this package's install
+// script (scripts/build.mjs); when it could not be built, `loadNative()` says why and callers use their own path.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The addon's functions. Arrays are typed arrays plus an element offset; matrices are row-major; every extent is
+ * checked in C (a wrong shape throws a RangeError). Nothing is allocated on the JS heap.
+ */
+export interface NativeAddon {
+  /** C = α·op(A)·op(B) + β·C, float32 (cblas_sgemm, row-major). */
+  sgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, offA: number, lda: number, B: Float32Array, offB: number, ldb: number,
+    beta: number, C: Float32Array, offC: number, ldc: number,
+  ): void;
+  /** Same in float64 (cblas_dgemm). */
+  dgemm(
+    transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Float64Array, offA: number, lda: number, B: Float64Array, offB: number, ldb: number,
+    beta: number, C: Float64Array, offC: number, ldc: number,
+  ): void;
+  /** C_i = op(A_i)·op(B_i) for dense entries at the given element offsets (one product per offset triple). */
+  sgemmBatch(
+    transA: boolean, transB: boolean, M: number, N: number, K: number,
+    A: Float32Array, offsA: Float64Array, B: Float32Array, offsB: Float64Array, C: Float32Array, offsC: Float64Array,
+  ): void;
+  /** y = conv2d(x, w), NHWC, w [kh, kw, Ci, Co]; geometry from {@link convGeometry}. */
+  conv2d(g: Float64Array, x: Float32Array, offX: number, w: Float32Array, offW: number, y: Float32Array, offY: number): void;
+  /** dx = ∂conv2d/∂x applied to dy (dx is overwritten). */
+  conv2dBackpropInput(g: Float64Array, dy: Float32Array, offDy: number, w: Float32Array, offW: number, dx: Float32Array, offDx: number): void;
+  /** dw = ∂conv2d/∂w applied to dy (dw is overwritten). */
+  conv2dBackpropFilter(g: Float64Array, x: Float32Array, offX: number, dy: Float32Array, offDy: number, dw: Float32Array, offDw: number): void;
+  /** y[r, c] = act(y[r, c] + bias[c]) in place; act is an {@link Activation} code. */
+  biasActivate(y: Float32Array, offY: number, rows: number, cols: number, bias: Float32Array | null, offBias: number, act: number, alpha: number): void;
+  /** LAPACK dsyevd: eigenvalues ascending into w; A (symmetric, n×n) is overwritten, eigenvector k in row k. Returns info. */
+  dsyevd(n: number, A: Float64Array, w: Float64Array): number;
+  /** OpenBLAS's thread count (also LAPACK's). */
+  setThreads(n: number): void;
+  getThreads(): number;
+  /** OpenBLAS build and CPU core, e.g. "OpenBLAS 0.3.21 … (core SkylakeX)". */
+  config(): string;
+}
+
+/** Codes of biasActivate's activations. */
+export const Activation = { linear: 0, relu: 1, relu6: 2, leakyrelu: 3, sigmoid: 4, elu: 5 } as const;
+
+/** Whether the addon is usable, and if not, why. */
+export type NativeStatus = { available: true; addon: NativeAddon; blas: string } | { available: false; reason: string };
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const addonPath = path.join(root, 'build', 'Release', 'pfgm_native.node');
+const statusPath = path.join(root, 'build', 'status.json');
+
+let memo: NativeStatus | undefined;
+
+function readBuildReason(): string {
+  try {
+    const s = JSON.parse(fs.readFileSync(statusPath, 'utf8')) as { ok?: boolean; reason?: string | null };
+    if (s.ok === false && s.reason) return s.reason;
+  } catch {
+    return 'the addon was not built (run `npm run build:native -w @pfgm/native`)';
+  }
+  return 'the addon is missing from build/Release (run `npm run build:native -w @pfgm/native`)';
+}
+
+/**
+ * Loads the addon once. `PFGM_NATIVE=0` disables it (the reason says so). Never throws: a missing or broken build
+ * gives `{ available: false, reason }`, e.g. "libopenblas-dev not installed (cblas.h not found; …)".
+ */
+export function loadNative(): NativeStatus {
+  if (memo != null) return memo;
+  if (process.env['PFGM_NATIVE'] === '0') return (memo = { available: false, reason: 'disabled by PFGM_NATIVE=0' });
+  if (!fs.existsSync(addonPath)) return (memo = { available: false, reason: readBuildReason() });
+  try {
+    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    memo = { available: true, addon, blas: addon.config() };
+  } catch (err) {
+    memo = { available: false, reason: `the addon does not load: ${String((err as Error).message ?? err).split('\n')[0]}` };
+  }
+  return memo;
+}
+
+/** The addon, or an error that carries the reason it is unavailable. */
+export function requireNative(): NativeAddon {
+  const s = loadNative();
+  if (!s.available) throw new Error(`@pfgm/native unavailable: ${s.reason}`);
+  return s.addon;
+}
+
+/** Convolution geometry (NHWC; filter [kh, kw, Ci, Co]) in the order the addon reads it. */
+export interface ConvGeometry {
+  batch: number; inHeight: number; inWidth: number; inChannels: number;
+  outHeight: number; outWidth: number; outChannels: number;
+  filterHeight: number; filterWidth: number; strideHeight: number; strideWidth: number;
+  dilationHeight: number; dilationWidth: number; padTop: number; padLeft: number;
+}
+
+/** Packs a {@link ConvGeometry} for the addon's conv functions. */
+export function convGeometry(g: ConvGeometry): Float64Array {
+  return Float64Array.of(
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+  );
+}
+
+/**
+ * Eigen-decomposition of a symmetric n×n float64 matrix (row-major; only its upper triangle in LAPACK's column-major
+ * sense, i.e. the lower triangle row-major, is read) by LAPACK dsyevd. `a` is not modified. Eigenvalues ascending;
+ * `vectors` row k is the eigenvector of `values[k]`.
+ */
+export function symmetricEigenNative(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const addon = requireNative();
+  if (a.length !== n * n) throw new RangeError(`symmetricEigenNative: expected ${n}×${n} = ${n * n} values, got ${a.length}`);
+  const vectors = Float64Array.from(a);
+  const values = new Float64Array(n);
+  const info = addon.dsyevd(n, vectors, values);
+  if (info !== 0) throw new Error(`LAPACK dsyevd failed (info ${info}: ${info < 0 ? 'bad argument' : 'no convergence'})`);
+  return { values, vectors };
+}
+
+/**
+ * For specs: whether the native specs run, and the failure to report when they cannot. The addon must be available
+ * unless `PFGM_NATIVE_UNAVAILABLE=1` says this machine cannot build it (CI installs the prerequisites, so there a
+ * missing addon is a failure, never a silent skip).
+ */
+export function nativeSpecGate(): { available: boolean; missing: string | null } {
+  const s = loadNative();
+  if (s.available) return { available: true, missing: null };
+  const allowed = process.env['PFGM_NATIVE_UNAVAILABLE'] === '1';
+  return {
+    available: false,
+    missing: allowed ? null : `the native addon is unavailable (${s.reason}); install libopenblas-dev and rebuild, or set PFGM_NATIVE_UNAVAILABLE=1`,
+  };
+}

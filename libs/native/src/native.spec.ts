@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { Activation, convGeometry, loadNative, nativeSpecGate, requireNative, symmetricEigenNative } from './index.js';
+
+const gate = nativeSpecGate();
+
+/** Deterministic values in [-1, 1). */
+function fill(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Float64 reference of op(A)·op(B), row-major. */
+function refGemm(ta: boolean, tb: boolean, M: number, N: number, K: number, A: ArrayLike<number>, B: ArrayLike<number>): Float64Array {
+  const C = new Float64Array(M * N);
+  for (let i = 0; i < M; i++)
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[ta ? k * M + i : i * K + k] * B[tb ? j * K + k : k * N + j];
+      C[i * N + j] = s;
+    }
+  return C;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++) {
+    if (Math.abs(actual[i] - expected[i]) > tol * Math.max(1, scale)) {
+      throw new Error(`element ${i}: ${actual[i]} vs ${expected[i]}`);
+    }
+  }
+}
+
+describe('@pfgm/native', () => {
+  it('the addon is built and loads (set PFGM_NATIVE_UNAVAILABLE=1 only where libopenblas-dev cannot be installed)', () => {
+    if (gate.missing != null) throw new Error(gate.missing);
+    const s = loadNative();
+    if (s.available) expect(s.blas).toMatch(/OpenBLAS/);
+  });
+
+  describe.skipIf(!gate.available)('on OpenBLAS', () => {
+    it.each([
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ])('sgemm transA=%s transB=%s matches a float64 reference, at offsets into one shared buffer', (ta, tb) => {
+      const addon = requireNative();
+      const [M, N, K] = [7, 5, 9];
+      const heap = new Float32Array(new SharedArrayBuffer(4 * 400));
+      const A = fill(M * K, 1);
+      const B = fill(K * N, 2);
+      heap.set(A, 3);
+      heap.set(B, 100);
+      addon.sgemm(ta, tb, M, N, K, 1, heap, 3, ta ? M : K, heap, 100, tb ? K : N, 0, heap, 200, N);
+      expectClose(heap.subarray(200, 200 + M * N), refGemm(ta, tb, M, N, K, A, B));
+    });
+
+    it('dgemm with α, β and a leading dimension wider than the matrix', () => {
+      const addon = requireNative();
+      const A = Float64Array.from(fill(2 * 4, 3)); // [2, 3] inside ld 4
+      const B = Float64Array.from(fill(3 * 2, 4));
+      const C = new Float64Array([1, 1, 1, 1]);
+      addon.dgemm(false, false, 2, 2, 3, 2, A, 0, 4, B, 0, 2, 0.5, C, 0, 2);
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 2; j++) {
+          let s = 0;
+          for (let k = 0; k < 3; k++) s += A[i * 4 + k] * B[k * 2 + j];
+          expect(C[i * 2 + j]).toBeCloseTo(2 * s + 0.5, 12);
+        }
+    });
+
+    it('sgemmBatch computes each entry; NaN and Inf propagate', () => {
+      const addon = requireNative();
+      const [M, N, K] = [3, 4, 2];
+      const A = fill(2 * M * K, 5);
+      const B = fill(K * N, 6);
+      A[0] = NaN;
+      A[M * K] = Infinity;
+      const C = new Float32Array(2 * M * N);
+      addon.sgemmBatch(false, false, M, N, K, A, Float64Array.of(0, M * K), B, Float64Array.of(0, 0), C, Float64Array.of(0, M * N));
+      const r0 = refGemm(false, false, M, N, K, A.subarray(0, M * K), B);
+      const r1 = refGemm(false, false, M, N, K, A.subarray(M * K), B);
+      expect(Number.isNaN(C[0])).toBe(true);
+      expect(Math.abs(C[M * N + 1])).toBe(Infinity);
+      expectClose(C.subarray(N, M * N), r0.subarray(N));
+      expectClose(C.subarray(M * N + N), r1.subarray(N));
+    });
+
+    it('rejects operands shorter than their shapes (no write outside an array)', () => {
+      const addon = requireNative();
+      const a = new Float32Array(4);
+      expect(() => addon.sgemm(false, false, 2, 2, 2, 1, a, 0, 2, a, 0, 2, 0, new Float32Array(3), 0, 2)).toThrow(RangeError);
+      expect(() => addon.sgemm(false, false, 2, 2, 2, 1, a, 1, 2, a, 0, 2, 0, new Float32Array(4), 0, 2)).toThrow(RangeError);
+      expect(() => addon.sgemm(false, false, 2, 2, 2, 1, a, 0, 1, a, 0, 2, 0, new Float32Array(4), 0, 2)).toThrow(RangeError);
+      expect(() => addon.dsyevd(3, new Float64Array(8), new Float64Array(3))).toThrow(RangeError);
+    });
+
+    it('conv2d forward/backward match direct sums (stride 2, dilation 2, asymmetric padding)', () => {
+      const addon = requireNative();
+      const [n, h, w, ci, co, kh, kw, sh, sw, dh, dw, pt, pl] = [2, 7, 6, 3, 4, 3, 2, 2, 1, 1, 2, 1, 0];
+      const ho = Math.floor((h + pt + 1 - (dh * (kh - 1) + 1)) / sh) + 1; // pad bottom 1
+      const wo = Math.floor((w + pl + 1 - (dw * (kw - 1) + 1)) / sw) + 1; // pad right 1
+      const g = convGeometry({
+        batch: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co,
+        filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, padTop: pt, padLeft: pl,
+      });
+      const x = fill(n * h * w * ci, 7);
+      const f = fill(kh * kw * ci * co, 8);
+      const dy = fill(n * ho * wo * co, 9);
+      const y = new Float32Array(n * ho * wo * co);
+      const dx = new Float32Array(x.length).fill(NaN); // overwritten, not accumulated into
+      const df = new Float32Array(f.length).fill(NaN);
+      addon.conv2d(g, x, 0, f, 0, y, 0);
+      addon.conv2dBackpropInput(g, dy, 0, f, 0, dx, 0);
+      addon.conv2dBackpropFilter(g, x, 0, dy, 0, df, 0);
+      const yRef = new Float64Array(y.length);
+      const dxRef = new Float64Array(x.length);
+      const dfRef = new Float64Array(f.length);
+      for (let b = 0; b < n; b++)
+        for (let i = 0; i < ho; i++)
+          for (let j = 0; j < wo; j++)
+            for (let a = 0; a < kh; a++)
+              for (let c = 0; c < kw; c++) {
+                const yy = i * sh + a * dh - pt;
+                const xx = j * sw + c * dw - pl;
+                if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+                for (let p = 0; p < ci; p++)
+                  for (let q = 0; q < co; q++) {
+                    const xi = ((b * h + yy) * w + xx) * ci + p;
+                    const fi = ((a * kw + c) * ci + p) * co + q;
+                    const yi = ((b * ho + i) * wo + j) * co + q;
+                    yRef[yi] += x[xi] * f[fi];
+                    dxRef[xi] += dy[yi] * f[fi];
+                    dfRef[fi] += x[xi] * dy[yi];
+                  }
+              }
+      expectClose(y, yRef);
+      expectClose(dx, dxRef);
+      expectClose(df, dfRef);
+    });
+
+    it('biasActivate adds a row bias and applies relu6', () => {
+      const addon = requireNative();
+      const y = Float32Array.of(-1, 2, 7, NaN);
+      addon.biasActivate(y, 0, 2, 2, Float32Array.of(0.5, 1), 0, Activation.relu6, 0);
+      expect(Array.from(y.subarray(0, 3))).toEqual([0, 3, 6]);
+      expect(Number.isNaN(y[3])).toBe(true);
+    });
+
+    it('dsyevd: A = V diag(λ) Vᵀ to 1e-12, eigenvalues ascending, input untouched', () => {
+      const n = 6;
+      const r = fill(n * n, 11);
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] += r[i * n + k] * r[j * n + k];
+      const copy = Float64Array.from(a);
+      const { values, vectors } = symmetricEigenNative(a, n);
+      expect(a).toEqual(copy);
+      for (let k = 1; k < n; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += vectors[k * n + i] * values[k] * vectors[k * n + j];
+          expect(Math.abs(s - a[i * n + j])).toBeLessThan(1e-12);
+        }
+    });
+
+    it('thread count can be set and read back', () => {
+      const addon = requireNative();
+      const before = addon.getThreads();
+      addon.setThreads(1);
+      expect(addon.getThreads()).toBe(1);
+      addon.setThreads(before);
+    });
+  });
+});

@@ -1,0 +1,417 @@
+// pfgm_native: OpenBLAS/LAPACK for tensors that live in the tfjs-wasm heap (or any typed array), zero copy.
+//
+// Every array argument is a typed array (usually a Float32Array view of the wasm heap, which may be backed by a
+// SharedArrayBuffer) plus an element offset into it; every extent is checked against the array's length before
+// any pointer is touched, so a wrong shape from JS is an exception, never a write outside the array.
+// Matrices are row-major. Nothing here allocates JS objects on the hot path.
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <node_api.h>
+
+// LAPACK (Fortran symbols, provided by OpenBLAS's bundled LAPACK): symmetric eigensolvers.
+extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+                    double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+extern void openblas_set_num_threads(int n);
+extern int openblas_get_num_threads(void);
+extern char *openblas_get_config(void);
+extern char *openblas_get_corename(void);
+
+#define CHECK(call)                                                   \
+  do {                                                                \
+    if ((call) != napi_ok) {                                          \
+      napi_throw_error(env, NULL, "pfgm_native: N-API call failed");  \
+      return NULL;                                                    \
+    }                                                                 \
+  } while (0)
+#define FAIL(msg)                            \
+  do {                                       \
+    napi_throw_range_error(env, NULL, msg);  \
+    return NULL;                             \
+  } while (0)
+
+typedef struct {
+  void *data;      // first element
+  size_t length;   // elements
+  napi_typedarray_type type;
+} Array;
+
+static int get_array(napi_env env, napi_value v, napi_typedarray_type want, Array *out) {
+  bool is;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
+  napi_value buf;
+  size_t off;
+  if (napi_get_typedarray_info(env, v, &out->type, &out->length, &out->data, &buf, &off) != napi_ok) return 0;
+  return out->type == want;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t *out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+static int get_f64(napi_env env, napi_value v, double *out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
+}
+
+static int get_bool(napi_env env, napi_value v, bool *out) {
+  return napi_get_value_bool(env, v, out) == napi_ok;
+}
+
+// Elements a row-major rows×cols matrix with leading dimension ld touches from its first element.
+static int64_t extent(int64_t rows, int64_t cols, int64_t ld) {
+  return rows == 0 || cols == 0 ? 0 : (rows - 1) * ld + cols;
+}
+
+static int fits(const Array *a, int64_t off, int64_t n) {
+  return off >= 0 && n >= 0 && (uint64_t)(off + n) <= a->length;
+}
+
+// gemm(transA, transB, M, N, K, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc): C = α op(A) op(B) + β C.
+static napi_value gemm(napi_env env, napi_callback_info info, int dbl) {
+  size_t argc = 16;
+  napi_value argv[16];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 16) FAIL("gemm: expected 16 arguments");
+  bool ta, tb;
+  int64_t M, N, K, offA, lda, offB, ldb, offC, ldc;
+  double alpha, beta;
+  Array A, B, C;
+  napi_typedarray_type t = dbl ? napi_float64_array : napi_float32_array;
+  if (!get_bool(env, argv[0], &ta) || !get_bool(env, argv[1], &tb) || !get_i64(env, argv[2], &M) ||
+      !get_i64(env, argv[3], &N) || !get_i64(env, argv[4], &K) || !get_f64(env, argv[5], &alpha) ||
+      !get_array(env, argv[6], t, &A) || !get_i64(env, argv[7], &offA) || !get_i64(env, argv[8], &lda) ||
+      !get_array(env, argv[9], t, &B) || !get_i64(env, argv[10], &offB) || !get_i64(env, argv[11], &ldb) ||
+      !get_f64(env, argv[12], &beta) || !get_array(env, argv[13], t, &C) || !get_i64(env, argv[14], &offC) ||
+      !get_i64(env, argv[15], &ldc))
+    FAIL(dbl ? "dgemm: wrong argument types (Float64Array operands)" : "sgemm: wrong argument types (Float32Array operands)");
+  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) FAIL("gemm: bad dimensions");
+  int64_t ar = ta ? K : M, ac = ta ? M : K, br = tb ? N : K, bc = tb ? K : N;
+  if (lda < (ac > 1 ? ac : 1) || ldb < (bc > 1 ? bc : 1) || ldc < (N > 1 ? N : 1)) FAIL("gemm: leading dimension too small");
+  if (!fits(&C, offC, extent(M, N, ldc))) FAIL("gemm: C too short");
+  if (M == 0 || N == 0) return NULL;
+  if (!fits(&A, offA, extent(ar, ac, lda)) || !fits(&B, offB, extent(br, bc, ldb))) FAIL("gemm: A or B too short");
+  enum CBLAS_TRANSPOSE TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
+  if (dbl) {
+    cblas_dgemm(CblasRowMajor, TA, TB, (int)M, (int)N, (int)K, alpha, (double *)A.data + offA, (int)lda,
+                (double *)B.data + offB, (int)ldb, beta, (double *)C.data + offC, (int)ldc);
+  } else {
+    cblas_sgemm(CblasRowMajor, TA, TB, (int)M, (int)N, (int)K, (float)alpha, (float *)A.data + offA, (int)lda,
+                (float *)B.data + offB, (int)ldb, (float)beta, (float *)C.data + offC, (int)ldc);
+  }
+  return NULL;
+}
+
+static napi_value sgemm(napi_env env, napi_callback_info info) { return gemm(env, info, 0); }
+static napi_value dgemm(napi_env env, napi_callback_info info) { return gemm(env, info, 1); }
+
+// sgemmBatch(transA, transB, M, N, K, A, offsA: Float64Array, B, offsB, C, offsC): C_i = op(A_i) op(B_i), dense
+// (lda/ldb/ldc from the shapes), one entry per offset triple.
+static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 11) FAIL("sgemmBatch: expected 11 arguments");
+  bool ta, tb;
+  int64_t M, N, K;
+  Array A, B, C, oA, oB, oC;
+  if (!get_bool(env, argv[0], &ta) || !get_bool(env, argv[1], &tb) || !get_i64(env, argv[2], &M) ||
+      !get_i64(env, argv[3], &N) || !get_i64(env, argv[4], &K) || !get_array(env, argv[5], napi_float32_array, &A) ||
+      !get_array(env, argv[6], napi_float64_array, &oA) || !get_array(env, argv[7], napi_float32_array, &B) ||
+      !get_array(env, argv[8], napi_float64_array, &oB) || !get_array(env, argv[9], napi_float32_array, &C) ||
+      !get_array(env, argv[10], napi_float64_array, &oC))
+    FAIL("sgemmBatch: wrong argument types");
+  if (M < 0 || N < 0 || K < 0 || M > INT32_MAX || N > INT32_MAX || K > INT32_MAX) FAIL("sgemmBatch: bad dimensions");
+  if (oA.length != oC.length || oB.length != oC.length) FAIL("sgemmBatch: offset arrays differ in length");
+  if (M == 0 || N == 0) return NULL;
+  int64_t lda = ta ? M : K, ldb = tb ? K : N;
+  const double *pa = oA.data, *pb = oB.data, *pc = oC.data;
+  for (size_t i = 0; i < oC.length; i++) {
+    if (!fits(&A, (int64_t)pa[i], M * K) || !fits(&B, (int64_t)pb[i], K * N) || !fits(&C, (int64_t)pc[i], M * N))
+      FAIL("sgemmBatch: an entry lies outside its array");
+  }
+  for (size_t i = 0; i < oC.length; i++) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+                1.0f, (float *)A.data + (int64_t)pa[i], (int)(lda > 1 ? lda : 1), (float *)B.data + (int64_t)pb[i],
+                (int)(ldb > 1 ? ldb : 1), 0.0f, (float *)C.data + (int64_t)pc[i], (int)(N > 1 ? N : 1));
+  }
+  return NULL;
+}
+
+// ---- Convolution, NHWC, filter [kh, kw, Ci, Co]: im2col / col2im around sgemm. ----
+
+typedef struct {
+  int64_t n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl;
+} Conv;
+
+static int get_conv(napi_env env, napi_value v, Conv *c) {
+  Array p;
+  if (!get_array(env, v, napi_float64_array, &p) || p.length != 15) return 0;
+  const double *d = p.data;
+  int64_t *f = &c->n;
+  for (int i = 0; i < 15; i++) {
+    f[i] = (int64_t)d[i];
+    if (f[i] < 0 || f[i] > INT32_MAX) return 0;
+  }
+  return c->kh > 0 && c->kw > 0 && c->sh > 0 && c->sw > 0 && c->dh > 0 && c->dw > 0;
+}
+
+// Rows of the im2col matrix per block: bounds the scratch buffer (≈ 32 MiB of floats at most).
+static int64_t block_rows(const Conv *c) {
+  int64_t cols = c->kh * c->kw * c->ci;
+  int64_t r = (int64_t)8 * 1024 * 1024 / (cols > 0 ? cols : 1);
+  if (r < 1) r = 1;
+  int64_t all = c->n * c->ho * c->wo;
+  return r < all ? r : all;
+}
+
+// col[r - r0][(a·kw + b)·Ci + ci] = x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, ci] (0 outside), r = (n·Ho + i)·Wo + j.
+static void im2col(const Conv *c, const float *x, float *col, int64_t r0, int64_t r1) {
+  int64_t cols = c->kh * c->kw * c->ci;
+  for (int64_t r = r0; r < r1; r++) {
+    int64_t n = r / (c->ho * c->wo), rem = r % (c->ho * c->wo), i = rem / c->wo, j = rem % c->wo;
+    float *dst = col + (r - r0) * cols;
+    for (int64_t a = 0; a < c->kh; a++) {
+      int64_t y = i * c->sh + a * c->dh - c->pt;
+      for (int64_t b = 0; b < c->kw; b++) {
+        int64_t xx = j * c->sw + b * c->dw - c->pl;
+        float *d = dst + (a * c->kw + b) * c->ci;
+        if (y < 0 || y >= c->h || xx < 0 || xx >= c->w) {
+          memset(d, 0, (size_t)c->ci * sizeof(float));
+        } else {
+          memcpy(d, x + ((n * c->h + y) * c->w + xx) * c->ci, (size_t)c->ci * sizeof(float));
+        }
+      }
+    }
+  }
+}
+
+// dx[n, y, x, ci] += col[r - r0][(a·kw + b)·Ci + ci] (the adjoint of im2col).
+static void col2im(const Conv *c, const float *col, float *dx, int64_t r0, int64_t r1) {
+  int64_t cols = c->kh * c->kw * c->ci;
+  for (int64_t r = r0; r < r1; r++) {
+    int64_t n = r / (c->ho * c->wo), rem = r % (c->ho * c->wo), i = rem / c->wo, j = rem % c->wo;
+    const float *src = col + (r - r0) * cols;
+    for (int64_t a = 0; a < c->kh; a++) {
+      int64_t y = i * c->sh + a * c->dh - c->pt;
+      if (y < 0 || y >= c->h) continue;
+      for (int64_t b = 0; b < c->kw; b++) {
+        int64_t xx = j * c->sw + b * c->dw - c->pl;
+        if (xx < 0 || xx >= c->w) continue;
+        const float *s = src + (a * c->kw + b) * c->ci;
+        float *d = dx + ((n * c->h + y) * c->w + xx) * c->ci;
+        for (int64_t k = 0; k < c->ci; k++) d[k] += s[k];
+      }
+    }
+  }
+}
+
+// A 1×1, stride-1, unpadded convolution is one plain product: its im2col matrix is x itself.
+static int pointwise(const Conv *c) {
+  return c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1 && c->pt == 0 && c->pl == 0 && c->ho == c->h &&
+         c->wo == c->w;
+}
+
+typedef enum { FWD, BWD_INPUT, BWD_FILTER } ConvOp;
+
+static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 7) FAIL("conv2d: expected 7 arguments");
+  Conv c;
+  Array arr[3];
+  int64_t off[3];
+  if (!get_conv(env, argv[0], &c)) FAIL("conv2d: bad geometry");
+  for (int i = 0; i < 3; i++) {
+    if (!get_array(env, argv[1 + 2 * i], napi_float32_array, &arr[i]) || !get_i64(env, argv[2 + 2 * i], &off[i]))
+      FAIL("conv2d: wrong argument types");
+  }
+  int64_t xs = c.n * c.h * c.w * c.ci, ys = c.n * c.ho * c.wo * c.co, ws = c.kh * c.kw * c.ci * c.co;
+  // FWD: (x, w) → y; BWD_INPUT: (dy, w) → dx; BWD_FILTER: (x, dy) → dw.
+  int64_t need[3];
+  if (op == FWD) { need[0] = xs; need[1] = ws; need[2] = ys; }
+  else if (op == BWD_INPUT) { need[0] = ys; need[1] = ws; need[2] = xs; }
+  else { need[0] = xs; need[1] = ys; need[2] = ws; }
+  for (int i = 0; i < 3; i++) if (!fits(&arr[i], off[i], need[i])) FAIL("conv2d: an operand is shorter than its shape");
+  float *p0 = (float *)arr[0].data + off[0], *p1 = (float *)arr[1].data + off[1], *p2 = (float *)arr[2].data + off[2];
+  int64_t R = c.n * c.ho * c.wo, KC = c.kh * c.kw * c.ci;
+  if (op == FWD) {
+    if (ys == 0) return NULL;
+    if (KC == 0) { memset(p2, 0, (size_t)ys * sizeof(float)); return NULL; }
+  } else if (op == BWD_INPUT) {
+    if (xs == 0) return NULL;
+    memset(p2, 0, (size_t)xs * sizeof(float));
+    if (ys == 0 || KC == 0) return NULL;
+  } else {
+    if (ws == 0) return NULL;
+    memset(p2, 0, (size_t)ws * sizeof(float));
+    if (R == 0 || xs == 0) return NULL;
+  }
+  if (pointwise(&c)) {
+    int ci = (int)(c.ci > 0 ? c.ci : 1), co = (int)(c.co > 0 ? c.co : 1);
+    if (op == FWD)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)R, (int)c.co, (int)c.ci, 1.0f, p0, ci, p1, co, 0.0f, p2, co);
+    else if (op == BWD_INPUT)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, (int)c.ci, (int)c.co, 1.0f, p0, co, p1, co, 0.0f, p2, ci);
+    else
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)c.ci, (int)c.co, (int)R, 1.0f, p0, ci, p1, co, 0.0f, p2, co);
+    return NULL;
+  }
+  int64_t rows = block_rows(&c);
+  float *col = malloc((size_t)(rows * KC) * sizeof(float));
+  if (col == NULL) {
+    napi_throw_error(env, NULL, "conv2d: out of memory for the im2col buffer");
+    return NULL;
+  }
+  int co = (int)(c.co > 0 ? c.co : 1);
+  for (int64_t r0 = 0; r0 < R; r0 += rows) {
+    int64_t r1 = r0 + rows < R ? r0 + rows : R;
+    int nr = (int)(r1 - r0);
+    if (op == FWD) {
+      im2col(&c, p0, col, r0, r1);
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nr, (int)c.co, (int)KC, 1.0f, col, (int)KC, p1, co, 0.0f,
+                  p2 + r0 * c.co, co);
+    } else if (op == BWD_INPUT) {
+      // col = dy_block [nr, Co] · wᵀ [Co, KC], then scattered back onto dx.
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nr, (int)KC, (int)c.co, 1.0f, p0 + r0 * c.co, co, p1, co,
+                  0.0f, col, (int)KC);
+      col2im(&c, col, p2, r0, r1);
+    } else {
+      // dw [KC, Co] += colᵀ [KC, nr] · dy_block [nr, Co].
+      im2col(&c, p0, col, r0, r1);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)KC, (int)c.co, nr, 1.0f, col, (int)KC, p1 + r0 * c.co,
+                  co, 1.0f, p2, co);
+    }
+  }
+  free(col);
+  return NULL;
+}
+
+static napi_value conv2d(napi_env env, napi_callback_info info) { return conv(env, info, FWD); }
+static napi_value conv2d_backprop_input(napi_env env, napi_callback_info info) { return conv(env, info, BWD_INPUT); }
+static napi_value conv2d_backprop_filter(napi_env env, napi_callback_info info) { return conv(env, info, BWD_FILTER); }
+
+// biasActivate(y, offY, rows, cols, bias | null, offBias, act, alpha): y[r, c] = act(y[r, c] + bias[c]).
+// act: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu.
+static napi_value bias_activate(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 8) FAIL("biasActivate: expected 8 arguments");
+  Array y, bias;
+  int64_t offY, rows, cols, offB, act;
+  double alpha;
+  napi_valuetype bt;
+  CHECK(napi_typeof(env, argv[4], &bt));
+  int has_bias = bt != napi_null && bt != napi_undefined;
+  if (!get_array(env, argv[0], napi_float32_array, &y) || !get_i64(env, argv[1], &offY) || !get_i64(env, argv[2], &rows) ||
+      !get_i64(env, argv[3], &cols) || (has_bias && !get_array(env, argv[4], napi_float32_array, &bias)) ||
+      !get_i64(env, argv[5], &offB) || !get_i64(env, argv[6], &act) || !get_f64(env, argv[7], &alpha))
+    FAIL("biasActivate: wrong argument types");
+  if (rows < 0 || cols < 0 || act < 0 || act > 5) FAIL("biasActivate: bad arguments");
+  if (!fits(&y, offY, rows * cols) || (has_bias && !fits(&bias, offB, cols))) FAIL("biasActivate: array too short");
+  float *p = (float *)y.data + offY;
+  const float *bp = has_bias ? (const float *)bias.data + offB : NULL;
+  float a = (float)alpha;
+  for (int64_t r = 0; r < rows; r++) {
+    float *row = p + r * cols;
+    if (bp != NULL) for (int64_t k = 0; k < cols; k++) row[k] += bp[k];
+    switch (act) {
+      case 1: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? 0 : row[k]; break;  // NaN stays NaN
+      case 2: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? 0 : (row[k] > 6 ? 6 : row[k]); break;
+      case 3: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? a * row[k] : row[k]; break;
+      case 4: for (int64_t k = 0; k < cols; k++) row[k] = 1.0f / (1.0f + expf(-row[k])); break;
+      case 5: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? expm1f(row[k]) : row[k]; break;
+      default: break;
+    }
+  }
+  return NULL;
+}
+
+// dsyevd(n, A: Float64Array n·n (symmetric; overwritten by the eigenvectors), w: Float64Array n) → info.
+// Eigenvalues ascending in w; eigenvector k is row k of A (LAPACK's column k, read row-major).
+static napi_value dsyevd(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t n64;
+  Array A, W;
+  if (argc != 3 || !get_i64(env, argv[0], &n64) || !get_array(env, argv[1], napi_float64_array, &A) ||
+      !get_array(env, argv[2], napi_float64_array, &W))
+    FAIL("dsyevd: expected (n, Float64Array n·n, Float64Array n)");
+  if (n64 < 0 || n64 > 46340 || A.length < (size_t)(n64 * n64) || W.length < (size_t)n64) FAIL("dsyevd: bad sizes");
+  int n = (int)n64, lda = n > 1 ? n : 1, lwork = -1, liwork = -1, iwq, res = 0;
+  double wq;
+  napi_value out;
+  if (n == 0) {
+    CHECK(napi_create_int32(env, 0, &out));
+    return out;
+  }
+  dsyevd_("V", "U", &n, A.data, &lda, W.data, &wq, &lwork, &iwq, &liwork, &res);
+  if (res == 0) {
+    lwork = (int)wq;
+    liwork = iwq;
+    double *work = malloc((size_t)lwork * sizeof(double));
+    int *iwork = malloc((size_t)liwork * sizeof(int));
+    if (work == NULL || iwork == NULL) {
+      free(work);
+      free(iwork);
+      napi_throw_error(env, NULL, "dsyevd: out of memory");
+      return NULL;
+    }
+    dsyevd_("V", "U", &n, A.data, &lda, W.data, work, &lwork, iwork, &liwork, &res);
+    free(work);
+    free(iwork);
+  }
+  CHECK(napi_create_int32(env, res, &out));
+  return out;
+}
+
+static napi_value set_threads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int64_t n;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || !get_i64(env, argv[0], &n) || n < 1 || n > 1024) FAIL("setThreads: expected a positive integer");
+  openblas_set_num_threads((int)n);
+  return NULL;
+}
+
+static napi_value get_threads(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_int32(env, openblas_get_num_threads(), &out));
+  return out;
+}
+
+static napi_value config(napi_env env, napi_callback_info info) {
+  (void)info;
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s (core %s)", openblas_get_config(), openblas_get_corename());
+  napi_value out;
+  CHECK(napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"sgemm", NULL, sgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"sgemmBatch", NULL, sgemm_batch, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2d", NULL, conv2d, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_default, NULL},
+      {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
+      {"biasActivate", NULL, bias_activate, NULL, NULL, NULL, napi_default, NULL},
+      {"dsyevd", NULL, dsyevd, NULL, NULL, NULL, napi_default, NULL},
+      {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
+      {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
