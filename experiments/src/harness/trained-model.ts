@@ -52,7 +52,7 @@ export function trainConfigFor(s: ModelSpec, ds: Dataset): TrainRunConfig {
       ema: s.emaBeta !== undefined ? { kind: 'decay', beta: s.emaBeta } : d.ema,
       seed: s.seed,
       referenceSize: methodName === 'pfgm' ? (s.referenceSize ?? d.referenceSize) : undefined,
-      flip: false,
+      flip: toy ? false : (d.flip ?? false),
       checkpointEvery: Math.max(50, Math.round(s.steps / 4)),
     },
   };

@@ -11,8 +11,8 @@ import type { Rng } from '@pfgm/tensor';
 export async function noisyHeunSample(m: Method, p: Predictor, solver: SolverSpec, n: number, shape: number[], rng: Rng, alpha: number): Promise<{ x: tf.Tensor; nfe: number }> {
   if (solver.kind !== 'heun') throw new Error(`noise injection runs the Heun sampler; got ${solver.kind}`);
   if (m.config.kind !== 'pfgmpp') throw new Error(`noise injection is defined for PFGM++/EDM (σ grid); got ${m.config.kind}`);
-  const grid = m.timeGrid(solver.steps); // σ_0 > … > σ_{n−1} > σ_n = 0
-  const f = m.velocity(p);
+  const grid = m.timeGrid(solver.steps, 'heun'); // σ_0 > … > σ_{n−1} > σ_n = 0
+  const f = m.velocity(p, 'heun');
   let x = m.prior(n, shape, rng);
   let nfe = 0;
   for (let i = 0; i + 1 < grid.length; i++) {

@@ -20,9 +20,9 @@ describe('sampler faults', () => {
     const oracle = method.oracle(data);
     try {
       await expectNoLeak(() => {
-        const v = method.velocity(oracle.predict)(x, 2.5);
-        const same = faultyMethod(method, { kind: 'none' }).velocity(oracle.predict)(x, 2.5);
-        const flipped = faultyMethod(method, { kind: 'velocity-scale', factor: -1 }).velocity(oracle.predict)(x, 2.5);
+        const v = method.velocity(oracle.predict, 'heun')(x, 2.5);
+        const same = faultyMethod(method, { kind: 'none' }).velocity(oracle.predict, 'heun')(x, 2.5);
+        const flipped = faultyMethod(method, { kind: 'velocity-scale', factor: -1 }).velocity(oracle.predict, 'heun')(x, 2.5);
         expectClose(same, v, { rtol: 0, atol: 0 });
         const vs = Array.from(v.dataSync());
         expectClose(flipped, vs.map((a) => -a), { rtol: 1e-6 });

@@ -32,8 +32,8 @@ export function faultyMethod(method: Method, fault: SamplerFault): Method {
       const { factor } = fault;
       return {
         ...method,
-        velocity: (p) => {
-          const v = method.velocity(p);
+        velocity: (p, solver) => {
+          const v = method.velocity(p, solver);
           return (x, t) => tf.tidy(() => tf.mul(v(x, t), factor));
         },
       };

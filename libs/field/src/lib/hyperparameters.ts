@@ -43,3 +43,32 @@ export function averageNorm(data: ArrayLike<number>, N: number): number {
   }
   return total / n;
 }
+
+/**
+ * The official (N, z_exp) pairs: CIFAR-10 32²×3 → 5, CelebA 64²×3 → 1, LSUN 256²×3 → 0.1
+ * (Poisson_flow `configs/default_cifar10_configs.py:30`, `default_celeba_configs.py:29`, `default_lsun_configs.py:29`).
+ */
+export const OFFICIAL_Z_EXP: readonly { N: number; zExp: number }[] = [
+  { N: 3072, zExp: 5 },
+  { N: 12288, zExp: 1 },
+  { N: 196608, zExp: 0.1 },
+];
+
+/**
+ * z_exp for data without an official config (the rule of this project, beside the recipe above): log z_exp linear in
+ * log N between the official pairs ({@link OFFICIAL_Z_EXP}), held at the end values outside them. So every official
+ * dataset gets its own value, data with N ≤ 3072 (Fashion-MNIST 784, 2-D toys) get CIFAR-10's 5 — the nearest
+ * official config —, and the substitution is never switched off (the official code always applies it).
+ */
+export function pfgmZExp(N: number): number {
+  if (!(N >= 1)) throw new Error(`pfgmZExp: need the data dimension N ≥ 1, got ${N}`);
+  const pts = OFFICIAL_Z_EXP;
+  if (N <= pts[0].N) return pts[0].zExp;
+  for (let i = 1; i < pts.length; i++) {
+    if (N <= pts[i].N) {
+      const w = Math.log(N / pts[i - 1].N) / Math.log(pts[i].N / pts[i - 1].N);
+      return Math.exp((1 - w) * Math.log(pts[i - 1].zExp) + w * Math.log(pts[i].zExp));
+    }
+  }
+  return pts[pts.length - 1].zExp;
+}

@@ -3,11 +3,11 @@ import type { PfgmConfig, PfgmppConfig, VpConfig } from './types.js';
 /** Datasets with official hyperparameter tables. */
 export type Dataset = 'cifar10' | 'celeba64' | 'lsun-bedroom256';
 
-/** PFGM configs per dataset (`configs/poisson/*.py`, spec §1.6); `time: 'log-z'` is the official RK45 setting. */
+/** PFGM configs per dataset (`configs/poisson/*.py`, `configs/default_*_configs.py`, spec §1.6); `time: 'official'` (RK45 in ln z, Euler/Heun in z). */
 export function pfgmConfig(dataset: Dataset = 'cifar10', overrides: Partial<Omit<PfgmConfig, 'kind'>> = {}): PfgmConfig {
   const base: PfgmConfig = {
     kind: 'pfgm', zMax: 40, zMin: 1e-3, upperNorm: 3000, gamma: 5, zExp: 5, M: 291, tau: 0.03, sigma: 0.01,
-    restrictM: true, time: 'log-z', condition: 'z', reduce: 'sum',
+    restrictM: true, time: 'official', condition: 'z', reduce: 'sum',
   };
   const perDataset: Record<Dataset, Partial<PfgmConfig>> = {
     cifar10: {},

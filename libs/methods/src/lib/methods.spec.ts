@@ -63,9 +63,16 @@ describe.each(METHODS)('%s', (_name, config) => {
       const x = config.kind === 'pfgmpp' ? tf.mul(pair.input, Math.sqrt(t * t + config.sigmaData ** 2)) : tf.clone(pair.input);
       const out = m.predictor(net)(x, t);
       x.dispose();
-      const expected = config.kind === 'pfgm' ? pair.target : y;
+      // PFGM predicts the field and VP the noise ε̂ (the target itself); PFGM++/EDM the clean data.
+      const expected = config.kind === 'pfgmpp' ? y : pair.target;
       const err = tf.tidy(() => tf.max(tf.abs(tf.sub(out, expected))).dataSync()[0]);
       expect(err).toBeLessThan(2e-4);
+      if (config.kind === 'vp') {
+        // x̂₀ = (x_t − std·ε̂)/α recovers the clean data.
+        const y0 = tf.tidy(() => tf.div(tf.sub(pair.input, tf.mul(out, vpStd(config, t))), Math.exp(vpLogAlpha(config, t))));
+        expect(tf.tidy(() => tf.max(tf.abs(tf.sub(y0, y))).dataSync()[0])).toBeLessThan(2e-4);
+        y0.dispose();
+      }
       tf.dispose([pair.input, pair.cond, pair.target, pair.weight, out]);
     }
     y.dispose();
@@ -91,14 +98,14 @@ describe('VP-ODE likelihood of Gaussian data with its exact score', () => {
   ])('mean %j, std %j: log p equals the exact log-density within 1e-3', async (mu, s) => {
     const c = vpConfig();
     const m = makeMethod(c);
-    // x̂₀ from the exact score of N(α·μ, α²s² + std²): x̂₀ = (x + std²·score)/α.
+    // ε̂ from the exact score of N(α·μ, α²s² + std²): ε̂ = −std·score.
     const exact: Predictor = (x, t) =>
       tf.tidy(() => {
         const a = Math.exp(vpLogAlpha(c, t));
         const sd2 = vpStd(c, t) ** 2;
         const varT = tf.tensor1d(s.map((v) => a * a * v * v + sd2));
         const score = tf.div(tf.neg(tf.sub(x, tf.tensor1d(mu.map((v) => a * v)))), varT);
-        return tf.div(tf.add(x, tf.mul(score, sd2)), a);
+        return tf.mul(score, -Math.sqrt(sd2));
       });
     const pts = [[-1.2], [0.1], [0.9]].map((p) => mu.map((v, k) => v + p[0] * s[k] * (k === 1 ? -1 : 1)));
     const x = tf.tensor2d(pts);
@@ -137,7 +144,7 @@ describe('likelihood plumbing', () => {
         const a = Math.exp(vpLogAlpha(c, t));
         const sd2 = vpStd(c, t) ** 2;
         const score = tf.div(tf.neg(x), tf.tensor1d(s.map((v) => a * a * v * v + sd2)));
-        return tf.div(tf.add(x, tf.mul(score, sd2)), a);
+        return tf.mul(score, -Math.sqrt(sd2)); // ε̂ = −std·score
       });
     const x = tf.tensor2d([[0.3, -1], [1, 2]]);
     const a = await logLikelihood(m, exact, x);
@@ -204,7 +211,7 @@ describe('divergence', () => {
     const m = makeMethod(edmConfig());
     const ref = toyTensor(TOY_2D);
     const oracle = m.oracle(tf.concat([ref, tf.mul(ref, -0.7)], 1)); // 4-D data
-    const f = m.velocity(oracle.predict);
+    const f = m.velocity(oracle.predict, 'rk45');
     const x = new Rng(3).normal([3, 4]);
     const exact = exactDivergence(f, x, 0.8).dataSync();
     const rng = new Rng(4);
@@ -272,7 +279,7 @@ describe('limits', () => {
     const x = new Rng(5).normal([6, 2]);
     for (const z of [0.05, 0.5, 3]) {
       const a = pfgmDxDz(pfgm.config as never, po.predict, x, z, 0);
-      const b = pp.velocity(qo.predict)(x, z);
+      const b = pp.velocity(qo.predict, 'rk45')(x, z);
       const err = tf.tidy(() => tf.max(tf.div(tf.norm(tf.sub(a, b), 'euclidean', 1), tf.norm(b, 'euclidean', 1))).dataSync()[0]);
       expect(err).toBeLessThan(1e-3); // the official +1e-5 in v_z + 1e-5 is the only difference
       tf.dispose([a, b]);

@@ -4,7 +4,7 @@ import { logUniformGrid, uniformGrid, type VectorField } from '@pfgm/ode';
 import { pfgmPerturb, pfgmPrior, pfgmTarget, prepareReference } from '@pfgm/field';
 import { logGamma } from './log-gamma.js';
 import { dimOf, fillB, flat, rowSquaredNorms } from './shapes.js';
-import type { LikelihoodSpec, Method, OwnedPredictor, PfgmConfig, Predictor, RawNet, TrainingPair, VzShift } from './types.js';
+import type { LikelihoodSpec, Method, OwnedPredictor, PfgmConfig, PfgmTime, Predictor, RawNet, SolverKind, TrainingPair, VzShift } from './types.js';
 
 // ----------------------------------------------------------------------------
 // PFGM: Poisson Flow Generative Models, Xu et al. (NeurIPS 2022); official Poisson_flow code (spec §1–§3).
@@ -15,6 +15,7 @@ export function pfgmMethod(config: PfgmConfig): Method {
   const c = config;
   if (!(c.zMax > c.zMin && c.zMin > 0)) throw new Error(`pfgm: need zMax > zMin > 0 (CIFAR-10: 40, 1e-3), got ${c.zMax}, ${c.zMin}`);
   checkVzShift(c.vzShift);
+  timeVariable(c.time, 'rk45'); // rejects an unknown time variable
   const label = (z: number) => (c.condition === 'log-z' ? Math.log(Math.max(z, 1e-10)) : Math.max(z, 1e-10));
   return {
     config: c,
@@ -26,13 +27,31 @@ export function pfgmMethod(config: PfgmConfig): Method {
         return flat(net.apply(x, cond)); // [B, N+1]
       }),
     oracle: (data) => oracle(c, data),
-    velocity: (p) => backwardVelocity(c, p),
+    velocity: (p, solver) => backwardVelocity(c, p, timeVariable(c.time, solver)),
     prior: (n, dataShape, rng: Rng) =>
       tf.tidy(() => tf.reshape(pfgmPrior(n, dimOf(dataShape), rng, { zMax: c.zMax, upperNorm: c.upperNorm }), [n, ...dataShape])),
-    timeGrid: (steps) => (c.time === 'log-z' ? uniformGrid(Math.log(c.zMax), Math.log(c.zMin), steps) : logUniformGrid(c.zMax, c.zMin, steps)),
+    timeGrid: (steps, solver) =>
+      timeVariable(c.time, solver) === 'log-z' ? uniformGrid(Math.log(c.zMax), Math.log(c.zMin), steps) : logUniformGrid(c.zMax, c.zMin, steps),
     finalize: (_p, x) => tf.clone(x),
     likelihood: (dataShape) => likelihood(c, dimOf(dataShape)),
   };
+}
+
+/**
+ * The variable a solver integrates PFGM's ODE in (spec §2.4): 'official' is RK45 in t = ln z
+ * (`sampling.py::get_rk45_sampler_pfgm`) and Euler/Heun in z on a log-spaced grid (`sampling.py::ForwardEulerPredictor`,
+ * `ImprovedEulerPredictor`: dt = e^{t_{i+1} − t_i} − 1 times the drift z·dx/dz, i.e. a step Δz in z).
+ */
+export function timeVariable(time: PfgmTime, solver: SolverKind): 'log-z' | 'z' {
+  switch (time) {
+    case 'official':
+      return solver === 'rk45' ? 'log-z' : 'z';
+    case 'log-z':
+    case 'z':
+      return time;
+    default:
+      throw new Error(`pfgm: time must be 'official', 'log-z' or 'z' (official: RK45 in ln z, Euler/Heun in z); got ${JSON.stringify(time)}`);
+  }
 }
 
 /** Rejects a malformed {@link VzShift} (e.g. from a hand-written JSON config). */
@@ -125,16 +144,19 @@ function safeNorm(v: tf.Tensor): tf.Tensor {
   return tf.sqrt(tf.add(tf.sum(tf.square(v), 1, true), 1e-30));
 }
 
-/** Backward ODE in t = ln z (dx/dt = z·dx/dz) or in z, as configured (spec §2.2, §2.4). */
-function backwardVelocity(c: PfgmConfig, p: Predictor): VectorField {
-  return c.time === 'log-z'
+/** Backward ODE in t = ln z (dx/dt = z·dx/dz) or in z (spec §2.2, §2.4). */
+function backwardVelocity(c: PfgmConfig, p: Predictor, variable: 'log-z' | 'z'): VectorField {
+  return variable === 'log-z'
     ? (x, t) => tf.tidy(() => tf.mul(pfgmDxDz(c, p, x, Math.exp(t), c.zExp), Math.exp(t)))
     : (x, z) => pfgmDxDz(c, p, x, z, c.zExp);
 }
 
+/** z_exp of the likelihood ODE: `likelihood.py` (Poisson_flow, line 160) hard-codes 5 whatever the dataset's sampling z_exp. */
+export const LIKELIHOOD_Z_EXP = 5;
+
 /**
- * Likelihood ODE in z from z_min to z_max with the renormalized field (`likelihood.py`, spec §3; z_exp 5 there, here the
- * config's), and the prior density on z = z_max: 2z/(S_N·(‖x‖² + z²)^{(N+1)/2}) with the exact area of the unit
+ * Likelihood ODE in z from z_min to z_max with the renormalized field (`likelihood.py`, spec §3; z_exp
+ * {@link LIKELIHOOD_Z_EXP} as there), and the prior density on z = z_max: 2z/(S_N·(‖x‖² + z²)^{(N+1)/2}) with the exact area of the unit
  * N-sphere in R^{N+1}, S_N = 2π^{(N+1)/2}/Γ((N+1)/2) (the official code uses the R^N constant: the §3 quirk).
  */
 function likelihood(c: PfgmConfig, N: number): LikelihoodSpec {
@@ -142,7 +164,7 @@ function likelihood(c: PfgmConfig, N: number): LikelihoodSpec {
   return {
     t0: c.zMin,
     t1: c.zMax,
-    velocity: (p) => (x, z) => pfgmDxDz(c, p, x, z, c.zExp, true),
+    velocity: (p) => (x, z) => pfgmDxDz(c, p, x, z, c.likelihoodZExp ?? LIKELIHOOD_Z_EXP, true),
     priorLogDensity: (x) =>
       rowSquaredNorms(x).map((r2) => (-(N + 1) / 2) * Math.log(r2 + c.zMax * c.zMax) + Math.log(2 * c.zMax) - logS),
   };

@@ -11,8 +11,8 @@ export interface SampleOptions extends SolveOptions {
 
 /** The integration times for a solver: the method's grid for fixed-step solvers, its end points for rk45. */
 export function samplingGrid(m: Method, solver: SolverSpec): TimeGrid {
-  if (solver.kind !== 'rk45') return m.timeGrid(solver.steps);
-  const g = m.timeGrid(2);
+  if (solver.kind !== 'rk45') return m.timeGrid(solver.steps, solver.kind);
+  const g = m.timeGrid(2, solver.kind);
   const end = g[2] === 0 ? g[1] : g[2]; // EDM's trailing σ = 0 is not an ODE time: stop at σ_min
   return Float64Array.of(g[0], end);
 }
@@ -22,7 +22,7 @@ export async function decode(m: Method, p: Predictor, latents: tf.Tensor, solver
   const grid = samplingGrid(m, solver);
   // PFGM's improved Euler ends with a plain Euler step (NFE 2N − 1, spec §2.4); EDM's does so because its grid ends at 0.
   if (solver.kind === 'heun' && solver.lastStepEuler === undefined && m.config.kind === 'pfgm') solver = { ...solver, lastStepEuler: true };
-  const res = await solve(solver)(m.velocity(p), latents, grid, opts);
+  const res = await solve(solver)(m.velocity(p, solver.kind), latents, grid, opts);
   if (opts.finalize === false) return res;
   const x = m.finalize(p, res.x, grid[grid.length - 1]);
   res.x.dispose();
@@ -55,5 +55,5 @@ export async function encode(m: Method, p: Predictor, x: tf.Tensor, solver: Solv
   if (solver.kind !== 'rk45' && start === 1) {
     throw new Error('encode: the EDM grid ends at σ = 0, where the ODE is singular; use rk45 or a grid without the trailing 0');
   }
-  return solve(solver)(m.velocity(p), x, grid, opts);
+  return solve(solver)(m.velocity(p, solver.kind), x, grid, opts);
 }

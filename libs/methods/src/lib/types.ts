@@ -19,7 +19,8 @@ export interface TrainingPair {
 
 /**
  * A method-space prediction at time t for a batch x [B, ...data]: the normalized Poisson field [B, N+1] at z = t
- * (PFGM), or the denoised data [B, ...data] (PFGM++/EDM at σ = t, VP at time t).
+ * (PFGM), the denoised data [B, ...data] (PFGM++/EDM at σ = t), or the noise ε̂ [B, ...data] of x_t = α·y + std·ε
+ * (VP at time t: the official ε-network output, so the score −ε̂/std stays finite wherever std > 0).
  */
 export type Predictor = (x: tf.Tensor, t: number) => tf.Tensor;
 
@@ -45,8 +46,14 @@ export interface PfgmConfig {
   upperNorm: number;
   /** γ of the target √N·E/(‖E‖+γ). 5. */
   gamma: number;
-  /** Below z_exp the sampler replaces v_z by its analytic form (App. B.2.3). CIFAR-10 5, CelebA 1, LSUN 0.1. */
+  /**
+   * Below z_exp the sampler replaces v_z by its analytic form (App. B.2.3; `methods.py::Poisson.ode`). CIFAR-10 5,
+   * CelebA 1, LSUN 0.1 (`configs/default_*_configs.py`); other data: {@link pfgmZExp} of `@pfgm/field`. The likelihood
+   * always uses 5 (`likelihood.py` hard-codes it).
+   */
   zExp: number;
+  /** z_exp of the likelihood ODE. Absent: 5, as `likelihood.py:160` hard-codes (0 switches the substitution off, for exact-field checks). */
+  likelihoodZExp?: number;
   /** M: perturbation exponents m ~ U[0, M). CIFAR-10/CelebA 291, LSUN 356. */
   M: number;
   /** τ: s = (1+τ)^m. 0.03. */
@@ -55,8 +62,8 @@ export interface PfgmConfig {
   sigma: number;
   /** restrict_M (App. B.1.1). true in every official config. */
   restrictM: boolean;
-  /** ODE time variable: 'log-z' (t = ln z; official RK45) or 'z' (Euler/Heun in z on a log-spaced grid; official fixed-step). */
-  time: 'log-z' | 'z';
+  /** ODE time variable per solver (see {@link PfgmTime}). Official (default): RK45 in t = ln z, fixed-step solvers in z. */
+  time: PfgmTime;
   /** Network label: 'z' (DDPM++ positional embedding) or 'log-z' (NCSN++ Fourier embedding). */
   condition: 'z' | 'log-z';
   /** Loss reduction: 'sum' (0.5·sum, CIFAR-10/CelebA) or 'mean' (LSUN, reduce_mean). */
@@ -64,6 +71,19 @@ export interface PfgmConfig {
   /** Regularizer δ of dx/dz = v_x/(v_z + δ) (spec §2.2; see {@link VzShift}). Official (and default when absent): +1e-5. */
   vzShift?: VzShift;
 }
+
+/**
+ * The variable PFGM's backward ODE is integrated in (spec §2.4):
+ * - 'official': RK45 in t = ln z (`sampling.py::get_rk45_sampler_pfgm`, `solve_ivp` from ln z_max to ln ε) and the
+ *   fixed-step solvers in z on a grid uniform in ln z (`sampling.py::ForwardEulerPredictor`/`ImprovedEulerPredictor`:
+ *   x ← x + z·(dx/dz)·(e^{Δt} − 1) = x + (dx/dz)·(z_{i+1} − z_i)).
+ * - 'log-z': every solver in t = ln z (Euler then steps x by z·(dx/dz)·Δt: not the official fixed-step update).
+ * - 'z': every solver in z (RK45 too).
+ */
+export type PfgmTime = 'official' | 'log-z' | 'z';
+
+/** The kind of solver an ODE is integrated with: the PFGM time variable depends on it ({@link PfgmTime}). */
+export type SolverKind = 'euler' | 'heun' | 'rk4' | 'rk45';
 
 /**
  * The δ of PFGM's drift dx/dz = v_x/(v_z + δ) (`methods.py::Poisson.ode`, spec §2.2).
@@ -141,12 +161,12 @@ export interface Method {
   predictor(net: RawNet): Predictor;
   /** The exact optimum of the predictor for the finite dataset `data` [n, ...]: the training-free truth. */
   oracle(data: tf.Tensor): OwnedPredictor;
-  /** Backward (generative) ODE dx/dt in the method's time variable, to integrate along {@link timeGrid}. */
-  velocity(p: Predictor): VectorField;
+  /** Backward (generative) ODE dx/dt in the method's time variable for `solver`, to integrate along {@link timeGrid}. */
+  velocity(p: Predictor, solver: SolverKind): VectorField;
   /** n prior samples [n, ...dataShape]; row i uses rng.forSample(i). */
   prior(n: number, dataShape: readonly number[], rng: Rng): tf.Tensor;
-  /** Default discretization from the prior to the data (float64). */
-  timeGrid(steps: number): TimeGrid;
+  /** Default discretization from the prior to the data (float64) for `solver` (rk45 uses only its end points). */
+  timeGrid(steps: number, solver: SolverKind): TimeGrid;
   /** Final map after the ODE (VP noise removal; identity otherwise). Returns a fresh tensor. */
   finalize(p: Predictor, x: tf.Tensor, tEnd: number): tf.Tensor;
   /** The forward ODE and prior density used by {@link logLikelihood}. */

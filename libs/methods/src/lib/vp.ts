@@ -6,8 +6,9 @@ import { dimOf, fillB, flat, rowSquaredNorms } from './shapes.js';
 import type { LikelihoodSpec, Method, OwnedPredictor, Predictor, RawNet, TrainingPair, VpConfig } from './types.js';
 
 // ----------------------------------------------------------------------------
-// VP-SDE probability-flow ODE (Song et al., ICLR 2021; score_sde_pytorch, spec §6). The predictor returns the
-// denoised x̂₀, so that the oracle is a Gaussian posterior mean; the score is (α·x̂₀ − x)/std².
+// VP-SDE probability-flow ODE (Song et al., ICLR 2021; score_sde_pytorch, spec §6). The predictor returns the noise
+// ε̂ (score_sde's ε-network output), so the score −ε̂/std (`models/utils.py::get_score_fn`, continuous VP) is finite for
+// every t the solver may probe, even where α(t) underflows to 0 (scipy's first-step probe can reach t ≈ −22).
 // ----------------------------------------------------------------------------
 
 /** Discrete DDPM steps of the VP-SDE (score_sde `VPSDE.N`), used by the noise-removal step. */
@@ -23,12 +24,8 @@ export function vpMethod(config: VpConfig): Method {
     config: c,
     networkIo: (dataShape) => ({ inShape: [...dataShape], outShape: [...dataShape] }),
     perturb: (x0, rng) => perturb(c, x0, rng),
-    // ε-prediction (score_sde `get_score_fn`): label 999·t, x̂₀ = (x − std·ε̂)/α.
-    predictor: (net: RawNet): Predictor => (x, t) =>
-      tf.tidy(() => {
-        const eps = net.apply(x, fillB(x.shape[0], 999 * t));
-        return tf.div(tf.sub(x, tf.mul(eps, vpStd(c, t))), Math.exp(vpLogAlpha(c, t)));
-      }),
+    // ε-prediction (score_sde `get_score_fn`): label 999·t, the network output is ε̂.
+    predictor: (net: RawNet): Predictor => (x, t) => tf.tidy(() => net.apply(x, fillB(x.shape[0], 999 * t))),
     oracle: (data) => oracle(c, data),
     velocity: (p) => vpVelocity(c, p),
     prior: (n, dataShape, rng: Rng) => tf.tidy(() => tf.reshape(gaussianPrior(n, dimOf(dataShape), 1, rng), [n, ...dataShape])),
@@ -54,21 +51,32 @@ function perturb(c: VpConfig, x0: tf.Tensor, rng: Rng): TrainingPair {
   return pair;
 }
 
-/** Exact x̂₀ for a finite dataset: x_t = α·y + std·ε, so E[y | x_t] is the Gaussian posterior mean at x/α with σ = std/α. */
+/**
+ * Below this α(t) the oracle drops α·E[y | x_t] from ε* = (x − α·E[y | x_t])/std: the term is < 1e-8·max‖y‖ (under
+ * float32 resolution of x/std), while x/α would overflow the squared distances of the posterior mean.
+ */
+export const VP_ALPHA_FLOOR = 1e-8;
+
+/**
+ * Exact ε* = (x − α·E[y | x_t])/std for a finite dataset: x_t = α·y + std·ε, so E[y | x_t] is the Gaussian posterior
+ * mean at x/α with σ = std/α. Finite for any t with std > 0 (α below {@link VP_ALPHA_FLOOR}: ε* = x/std).
+ */
 function oracle(c: VpConfig, data: tf.Tensor): OwnedPredictor {
   const ref = prepareReference(data);
   const predict: Predictor = (x, t) =>
     tf.tidy(() => {
       const alpha = Math.exp(vpLogAlpha(c, t));
-      const mean = gaussianPosteriorMean(tf.div(flat(x), alpha) as tf.Tensor2D, fillB(x.shape[0], vpStd(c, t) / alpha), ref);
-      return tf.reshape(mean, x.shape);
+      const std = vpStd(c, t);
+      if (!(alpha >= VP_ALPHA_FLOOR)) return tf.div(x, std);
+      const mean = gaussianPosteriorMean(tf.div(flat(x), alpha) as tf.Tensor2D, fillB(x.shape[0], std / alpha), ref);
+      return tf.div(tf.sub(x, tf.mul(tf.reshape(mean, x.shape), alpha)), std);
     });
   return { predict, dispose: () => ref.dispose() };
 }
 
-/** Score s(x, t) = (α·x̂₀ − x)/std² from a denoised prediction. */
+/** Score s(x, t) = −ε̂/std (score_sde `get_score_fn`, continuous VP). */
 function score(c: VpConfig, p: Predictor, x: tf.Tensor, t: number): tf.Tensor {
-  return tf.tidy(() => tf.div(tf.sub(tf.mul(p(x, t), Math.exp(vpLogAlpha(c, t))), x), vpStd(c, t) ** 2));
+  return tf.tidy(() => tf.div(p(x, t), -vpStd(c, t)));
 }
 
 /** Probability flow dx/dt = −½β(t)·x − ½β(t)·s(x, t) (Song et al. 2021, Eq. 13). */
