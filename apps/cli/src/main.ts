@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The `pfgm` command. Errors print one clear line and exit non-zero.
+// The `pfgm` command. Errors print one clear line (no stack trace) and exit 1; a signal that stopped training exits
+// 130 (SIGINT) or 143 (SIGTERM) after its checkpoint.
+import { errorLine } from './error-line.js';
+import { callerCwd } from './caller-cwd.js';
 import { buildProgram } from './program.js';
 
+process.chdir(callerCwd(process.env, process.cwd()));
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
-  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`error: ${errorLine(err)}`);
   process.exitCode = process.exitCode || 1;
 }

@@ -6,8 +6,7 @@ export function buildProgram(): Command {
   const program = new Command('pfgm')
     .description('Poisson Flow Generative Models (PFGM, PFGM++) and diffusion baselines on TensorFlow.js')
     .option('--backend <name>', 'tfjs backend: auto | tensorflow | wasm | cpu (env PFGM_BACKEND)')
-    .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(`error: ${s.replace(/^error: /, '')}`) });
+    .configureOutput({ outputError: (s, write) => write(`error: ${s.replace(/^error: /, '').trim()} (see pfgm --help)\n`) });
   registerCommands(program);
   return program;
 }

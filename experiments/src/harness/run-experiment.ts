@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CONFIG_FILE, createRunDir, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { acquireLock, CONFIG_FILE, createRunDir, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
 import { checkPlan, type AnyExperiment, type CellContext, type PresetName, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
 
@@ -76,7 +76,29 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const cells = checkPlan(exp.name, exp.cells(cfg));
   const unknown = (opts.only ?? []).filter((id) => !cells.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`${exp.name}: no cell ${unknown.map((u) => `"${u}"`).join(', ')} in the ${preset} plan; its cells are ${cells.map((c) => c.id).join(', ')}`);
-  const run = createRunDir(opts.out ?? 'results', exp.name, { runId: opts.runId, overwrite: opts.overwrite });
+  // One writer per run folder: a given run id is locked before it is cleared or continued, a new one once created.
+  const root = opts.out ?? 'results';
+  const early = opts.runId === undefined ? undefined : await acquireLock(runDirPath(root, exp.name, opts.runId), `experiment ${exp.name}`);
+  let run: ReturnType<typeof createRunDir>;
+  try {
+    run = createRunDir(root, exp.name, { runId: opts.runId, overwrite: opts.overwrite });
+  } catch (e) {
+    early?.release();
+    throw e;
+  }
+  const lock = early ?? (await acquireLock(run.dir, `experiment ${exp.name}`));
+  try {
+    return await runLocked(exp, opts, run, resolved, cells, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(
+  exp: AnyExperiment, opts: RunExperimentOptions, run: ReturnType<typeof createRunDir>, resolved: ReturnType<typeof resolvedConfig>,
+  cells: ReturnType<typeof checkPlan>, log: (m: string) => void,
+): Promise<RunExperimentResult> {
+  const { preset, cfg } = resolved;
   const { dir } = run;
   const t0 = Date.now();
   if (run.resumed && existsSync(join(dir, CONFIG_FILE))) checkSameConfig(join(dir, CONFIG_FILE), resolved, opts.runId ?? '');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from '@pfgm/data';
 import type { NetworkConfig } from '@pfgm/networks';
-import { isRunFinished, toJson } from '@pfgm/report';
+import { acquireLock, isRunFinished, toJson } from '@pfgm/report';
 import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
 import { methodParts, type MethodSpec } from './method-spec.js';
 
@@ -70,13 +70,22 @@ export function modelKey(spec: ModelSpec, ds: Dataset): string {
 export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void, open: { ema?: boolean } = {}): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
   const config = trainConfigFor(spec, ds);
   let trainSeconds = 0;
-  const reused = isRunFinished(dir);
-  if (!reused) {
-    const t0 = Date.now();
-    const resume = existsSync(join(dir, RUN_FILES.checkpoint));
-    const r = await trainRun(config, { dir, resume, overwrite: !resume, dataset: ds, progress: true, handleSigint: true, log });
-    if (r.interrupted) throw new Error(`interrupted while training ${dir} (checkpoint at step ${r.step}); run the same command with --run-id <this run's id> to resume`);
-    trainSeconds = (Date.now() - t0) / 1000;
-  } else log(`reusing the trained model in ${dir}`);
-  return { run: await openRun(dir, open), trainSeconds, reused };
+  // One writer per model-store entry: another process training the same model is waited for, then reused.
+  const lock = await acquireLock(dir, 'experiment model training', { waitMs: MODEL_LOCK_WAIT_MS, onWait: (h) => log(`waiting for pid ${h.pid} (${h.what} since ${h.since}) to finish ${dir}`) });
+  try {
+    const reused = isRunFinished(dir);
+    if (!reused) {
+      const t0 = Date.now();
+      const resume = existsSync(join(dir, RUN_FILES.checkpoint));
+      const r = await trainRun(config, { dir, resume, overwrite: !resume, dataset: ds, progress: true, handleSigint: true, log, lock });
+      if (r.interrupted) throw new Error(`interrupted while training ${dir} (checkpoint at step ${r.step}); run the same command with --run-id <this run's id> to resume`);
+      trainSeconds = (Date.now() - t0) / 1000;
+    } else log(`reusing the trained model in ${dir}`);
+    return { run: await openRun(dir, open), trainSeconds, reused };
+  } finally {
+    lock.release();
+  }
 }
+
+/** How long {@link ensureTrained} waits for another process that trains the same model (a day). */
+export const MODEL_LOCK_WAIT_MS = 24 * 3600 * 1000;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { dequantized } from '@pfgm/data';
 import { logLikelihood } from '@pfgm/methods';
-import { openRun, solverSpec } from '@pfgm/runs';
+import { NON_NEGATIVE_INT, openRun, POSITIVE, POSITIVE_INT, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { runData } from '../run-data.js';
-import { int, num } from '../parse.js';
+import { int, num, oneOf } from '../parse.js';
 
 /** `pfgm bpd`: log-likelihood by the instantaneous change of variables; bits/dim for images, NLL in nats for points. */
 export function registerBpd(program: Command): void {
@@ -14,14 +14,14 @@ export function registerBpd(program: Command): void {
     .description('negative log-likelihood of data under a trained run (bits/dim for images with uniform dequantization)')
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
     .requiredOption('--data <spec>', 'data to evaluate')
-    .option('--split <name>', 'train | test', 'test')
-    .option('--limit <n>', 'number of examples', int('--limit'), 256)
-    .option('--batch <n>', 'examples per ODE solve', int('--batch'), 64)
+    .option('--split <name>', 'train | test', oneOf('--split', ['train', 'test'] as const), 'test')
+    .option('--limit <n>', 'number of examples', int('--limit', POSITIVE_INT), 256)
+    .option('--batch <n>', 'examples per ODE solve', int('--batch', POSITIVE_INT), 64)
     .option('--data-dir <dir>', 'folder with local copies of the data files')
-    .option('--probes <n>', 'Hutchinson Rademacher probes for image data (exact divergence for points)', int('--probes'), 1)
-    .option('--rtol <x>', 'rk45 relative tolerance (default: PFGM 1e-4, VP/EDM 1e-5)', num('--rtol'))
-    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol'))
-    .option('--seed <n>', 'seed of the dequantization noise and probes', int('--seed'), 0)
+    .option('--probes <n>', 'Hutchinson Rademacher probes for image data (exact divergence for points)', int('--probes', POSITIVE_INT), 1)
+    .option('--rtol <x>', 'rk45 relative tolerance (default: PFGM 1e-4, VP/EDM 1e-5)', num('--rtol', POSITIVE))
+    .option('--atol <x>', 'rk45 absolute tolerance', num('--atol', POSITIVE))
+    .option('--seed <n>', 'seed of the dequantization noise and probes', int('--seed', NON_NEGATIVE_INT), 0)
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);

@@ -2,27 +2,29 @@ import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, encode } from '@pfgm/methods';
 import { writeSafetensors } from '@pfgm/networks';
-import { openRun, solverSpec } from '@pfgm/runs';
+import { checkParentFolder, openRun, POSITIVE_INT, solverSpec } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
 import { runData } from '../run-data.js';
 import { withSolverOptions } from '../options.js';
-import { int } from '../parse.js';
+import { int, oneOf } from '../parse.js';
 
 /** `pfgm encode`: data → latents along the forward ODE (the model is invertible), with a decode round-trip check. */
 export function registerEncode(program: Command): void {
   withSolverOptions(program.command('encode').description('map data to latents with the forward ODE; reports the decode round-trip error'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
     .requiredOption('--data <spec>', 'data to encode (same kind as the run was trained on)')
-    .option('--split <name>', 'train | test', 'test')
-    .option('--limit <n>', 'number of examples', int('--limit'), 16)
+    .option('--split <name>', 'train | test', oneOf('--split', ['train', 'test'] as const), 'test')
+    .option('--limit <n>', 'number of examples', int('--limit', POSITIVE_INT), 16)
     .option('--data-dir <dir>', 'folder with local copies of the data files')
     .requiredOption('--out <file>', 'latents as .safetensors (tensors "data" and "latents")')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);
       try {
-        const ds = await runData(run, o);
         const spec = solverSpec(o, run.config.method);
+        if (!o.out.endsWith('.safetensors')) throw new Error(`--out ${o.out}: expected a .safetensors file (tensors "data" and "latents")`);
+        checkParentFolder(o.out);
+        const ds = await runData(run, o);
         const x = ds.tensor();
         const enc = await encode(run.method, run.predictor, x, spec);
         const dec = await decode(run.method, run.predictor, enc.x, spec);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, interpolateLatents } from '@pfgm/methods';
-import { openRun, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesOut, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
@@ -12,19 +12,21 @@ import { int } from '../parse.js';
 export function registerInterpolate(program: Command): void {
   withSolverOptions(program.command('interpolate').description('decode latents interpolated between two prior samples (PFGM Fig. 10)'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
-    .option('--n <n>', 'points along the path, end points included', int('--n'), 8)
-    .option('--pairs <n>', 'number of independent paths (rows)', int('--pairs'), 1)
-    .option('--seed <n>', 'seed of the end points', int('--seed'), 0)
+    .option('--n <n>', 'points along the path, end points included', int('--n', { kind: 'int', min: 2 }), 8)
+    .option('--pairs <n>', 'number of independent paths (rows)', int('--pairs', POSITIVE_INT), 1)
+    .option('--seed <n>', 'seed of the end points', int('--seed', NON_NEGATIVE_INT), 0)
     .requiredOption('--out <file>', '.png grid (images) or scatter (points), or .csv')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);
       try {
+        const solver = solverSpec(o, run.config.method);
+        checkSamplesOut(o.out, run.shape);
         const ends = run.method.prior(2 * o.pairs, run.shape, new Rng(o.seed));
         const rows = Array.from({ length: o.pairs }, (_, i) =>
           tf.tidy(() => interpolateLatents(tf.slice(ends, [2 * i], [1]), tf.slice(ends, [2 * i + 1], [1]), o.n)));
         const z = tf.concat(rows);
-        const res = await decode(run.method, run.predictor, z, solverSpec(o, run.config.method));
+        const res = await decode(run.method, run.predictor, z, solver);
         const files = await writeSamples(o.out, res.x);
         console.log(`${o.pairs} path(s) of ${o.n} points, NFE ${res.nfe} → ${files.join(', ')}`);
         tf.dispose([ends, ...rows, z, res.x]);

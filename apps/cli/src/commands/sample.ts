@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { sample } from '@pfgm/methods';
-import { openRun, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesOut, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
@@ -12,8 +12,8 @@ import { int } from '../parse.js';
 export function registerSample(program: Command): void {
   withSolverOptions(program.command('sample').description('draw samples from a trained run with an ODE solver'))
     .requiredOption('--ckpt <path>', 'run folder written by pfgm train (or its checkpoint.safetensors)')
-    .option('--n <n>', 'number of samples', int('--n'), 64)
-    .option('--seed <n>', 'sample k uses stream (seed, k): the same whatever --n', int('--seed'), 0)
+    .option('--n <n>', 'number of samples', int('--n', POSITIVE_INT), 64)
+    .option('--seed <n>', 'sample k uses stream (seed, k): the same whatever --n', int('--seed', NON_NEGATIVE_INT), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .requiredOption('--out <file>', 'output: .png (grid or scatter), .csv (points) or .npz (all samples in [-1, 1], e.g. for pfgm fid --gen)')
     .action(async (o, cmd: Command) => {
@@ -21,6 +21,7 @@ export function registerSample(program: Command): void {
       const run = await openRun(o.ckpt, { ema: o.ema });
       try {
         const spec = solverSpec(o, run.config.method);
+        checkSamplesOut(o.out, run.shape);
         const t0 = Date.now();
         const res = await sample(run.method, run.predictor, spec, o.n, run.shape, new Rng(o.seed));
         const files = await writeSamples(o.out, res.x);

@@ -134,6 +134,13 @@ function createFresh(expDir: string): { dir: string; runId: string } {
   throw new Error(`createRunDir: could not find an unused run id under ${expDir} after 20 tries`);
 }
 
+/** The folder `<root>/<experiment>/<runId>/` (names checked as by {@link createRunDir}); creates nothing. */
+export function runDirPath(root: string, experiment: string, runId: string): string {
+  checkName('experiment', experiment);
+  checkName('runId', runId);
+  return join(resolve(root, experiment), runId);
+}
+
 /**
  * Creates (or, for a given unfinished `runId`, continues) the run folder `<root>/<experiment>/<runId>/`.
  * Refuses to touch a finished run unless `overwrite: true`, which clears it first; `overwrite` refuses a folder that
@@ -149,7 +156,7 @@ export function createRunDir(root: string, experiment: string, opts: RunDirOptio
   checkName('runId', runId);
   const dir = join(expDir, runId);
   const state = folderState(dir);
-  const exists = state.kind !== 'absent';
+  const exists = state.kind !== 'absent' && state.kind !== 'empty'; // an empty folder (or one holding only a lock) starts fresh
   if (state.kind === 'file' || (opts.overwrite && state.kind === 'foreign')) throw new Error(`createRunDir: ${notARunMessage(dir, state)}`);
   if (exists && isRunFinished(dir)) {
     if (!opts.overwrite)

@@ -6,6 +6,7 @@ import { readJson } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { RUN_FILES, type TrainRunConfig } from './run-config.js';
+import { checkCheckpointMatches, checkFinite, checkIsFile } from './run-checkpoint.js';
 
 /** A trained run, ready to sample: its config, method, network (EMA weights by default) and predictor. */
 export interface OpenRun {
@@ -29,15 +30,24 @@ export async function openRun(path: string, opts: { ema?: boolean } = {}): Promi
   if (!existsSync(cfgPath) || !existsSync(ckpt)) {
     throw new Error(`--ckpt ${path}: expected a run folder made by 'pfgm train' with ${RUN_FILES.config} and ${RUN_FILES.checkpoint}; ${existsSync(cfgPath) ? ckpt : cfgPath} is missing`);
   }
+  checkIsFile(ckpt, '--ckpt: checkpoint');
   const config = readJson<TrainRunConfig>(cfgPath);
   const method = makeMethod(config.method);
   const io = method.networkIo(config.data.shape);
-  const net = buildNetwork(config.net, io, new Rng(0));
   const c = await loadCheckpoint(ckpt, { config: config.net, io });
   try {
-    assignWeights(net, opts.ema === false || c.ema.length === 0 ? c.weights : c.ema);
+    checkCheckpointMatches(ckpt, c.extra, config, cfgPath);
+    const weights = opts.ema === false || c.ema.length === 0 ? c.weights : c.ema;
+    checkFinite(ckpt, { [weights === c.ema ? 'EMA' : 'raw']: weights });
+    const net = buildNetwork(config.net, io, new Rng(0));
+    try {
+      assignWeights(net, weights);
+    } catch (e) {
+      net.dispose();
+      throw e;
+    }
+    return { dir, config, method, net, predictor: method.predictor(net), shape: config.data.shape, step: c.step, dispose: () => net.dispose() };
   } finally {
     tf.dispose([...c.weights, ...c.ema, ...c.optimizer].map((t) => t.tensor));
   }
-  return { dir, config, method, net, predictor: method.predictor(net), shape: config.data.shape, step: c.step, dispose: () => net.dispose() };
 }

@@ -1,13 +1,13 @@
 import cliProgress from 'cli-progress';
 
-/** A progress reporter: a bar on a terminal, a line every ~5% otherwise (CI logs). */
+/** A progress reporter: a bar on a terminal, otherwise a line at the first step, every `everyMs` (default 5 s) and at the end (CI logs). */
 export interface Progress {
   update(done: number, fields?: Record<string, string | number>): void;
   stop(): void;
 }
 
 /** Steps done/total with rate and ETA; `fields` are shown after them (e.g. loss). */
-export function progress(label: string, total: number, start = 0, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function progress(label: string, total: number, start = 0, stream: NodeJS.WriteStream = process.stderr, everyMs = 5000): Progress {
   const t0 = Date.now();
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
@@ -20,16 +20,25 @@ export function progress(label: string, total: number, start = 0, stream: NodeJS
       stop: () => bar.stop(),
     };
   }
-  const every = Math.max(1, Math.round(total / 20));
+  let last = -Infinity;
   return {
     update: (done, fields = {}) => {
-      if (done % every !== 0 && done !== total) return;
-      const r = (done - start) / Math.max((Date.now() - t0) / 1000, 1e-9);
+      const now = Date.now();
+      if (now - last < everyMs && done !== total && last !== -Infinity) return;
+      last = now;
+      const r = (done - start) / Math.max((now - t0) / 1000, 1e-9);
       const eta = r > 0 ? (total - done) / r : NaN;
-      stream.write(`${label} ${done}/${total} | ${r.toFixed(2)}/s | ETA ${Number.isFinite(eta) ? `${Math.round(eta)}s` : '?'} | ${fmt(fields)}\n`);
+      stream.write(`${label} ${done}/${total} | ${r.toFixed(2)} it/s | ETA ${Number.isFinite(eta) ? formatEta(eta) : '?'} | ${fmt(fields)}\n`);
     },
     stop: () => undefined,
   };
+}
+
+/** Seconds as `42s`, `12m05s` or `3h07m`. */
+export function formatEta(s: number): string {
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 function rate(n: number, t0: number): string {
