@@ -158,13 +158,27 @@ static int get_conv(napi_env env, napi_value v, Conv *c) {
   return c->kh > 0 && c->kw > 0 && c->sh > 0 && c->sw > 0 && c->dh > 0 && c->dw > 0;
 }
 
-// Rows of the im2col matrix per block: bounds the scratch buffer (≈ 32 MiB of floats at most).
+// Rows of the im2col matrix per block: the block (≈ 1 MiB of floats) stays in cache between im2col and sgemm.
 static int64_t block_rows(const Conv *c) {
   int64_t cols = c->kh * c->kw * c->ci;
-  int64_t r = (int64_t)8 * 1024 * 1024 / (cols > 0 ? cols : 1);
-  if (r < 1) r = 1;
+  int64_t r = (int64_t)256 * 1024 / (cols > 0 ? cols : 1);
+  if (r < 64) r = 64;
   int64_t all = c->n * c->ho * c->wo;
   return r < all ? r : all;
+}
+
+// The im2col scratch buffer, kept between calls (a fresh multi-MiB malloc costs page faults every call: measured
+// 25 vs 6.5 ms for a 3×3 32→32 conv at 32×32, batch 32). One per thread, so worker threads may load the addon too.
+static _Thread_local float *scratch = NULL;
+static _Thread_local size_t scratch_size = 0;
+
+static float *scratch_floats(size_t n) {
+  if (n > scratch_size) {
+    free(scratch);
+    scratch = malloc(n * sizeof(float));
+    scratch_size = scratch == NULL ? 0 : n;
+  }
+  return scratch;
 }
 
 // col[r - r0][(a·kw + b)·Ci + ci] = x[n, i·sh + a·dh − pt, j·sw + b·dw − pl, ci] (0 outside), r = (n·Ho + i)·Wo + j.
@@ -261,7 +275,7 @@ static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
     return NULL;
   }
   int64_t rows = block_rows(&c);
-  float *col = malloc((size_t)(rows * KC) * sizeof(float));
+  float *col = scratch_floats((size_t)(rows * KC));
   if (col == NULL) {
     napi_throw_error(env, NULL, "conv2d: out of memory for the im2col buffer");
     return NULL;
@@ -286,7 +300,6 @@ static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
                   co, 1.0f, p2, co);
     }
   }
-  free(col);
   return NULL;
 }
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadNative, nativeSpecGate } from '@pfgm/native';
 import { afterAll, describe, expect, it } from 'vitest';
 import { doctor, formatDoctorReport, selfTest } from './doctor.js';
 import { registerWasmKernels, unregisterWasmKernels } from './wasm/register-wasm-kernels.js';
@@ -32,6 +33,24 @@ describe('doctor', () => {
     expect(text).toMatch(/^backend {3}wasm/);
     expect(text).toContain(`threads   ${r.backend.threads}`);
     expect(text).toContain('doctor: all good');
+    expect(text).toMatch(/\nnative {4}off: plain 'wasm' requested/);
+  });
+
+  it('on wasm-native: the OpenBLAS kernels pass every check; the report names them and the BLAS', async () => {
+    const gate = nativeSpecGate();
+    if (gate.missing != null) throw new Error(gate.missing);
+    if (!gate.available) return; // PFGM_NATIVE_UNAVAILABLE=1: covered by the next case
+    const r = await doctor({ backend: 'wasm-native', repeats: 0 });
+    expect(r.backend.native?.kernels).toContain('Conv2DBackpropFilter');
+    for (const c of r.selfTest) expect(c.ok, `${c.name}: ${c.detail}`).toBe(true);
+    expect(formatDoctorReport(r)).toMatch(/\nnative {4}BatchMatMul, .* on OpenBLAS .*, \d+ threads\n/);
+  });
+
+  it('without the addon, auto reports why the OpenBLAS kernels are off', async () => {
+    const s = loadNative();
+    const r = await doctor({ backend: 'wasm', repeats: 0 });
+    const text = formatDoctorReport({ ...r, backend: { ...r.backend, requested: 'auto', nativeUnavailable: s.available ? 'libopenblas-dev not installed' : s.reason } });
+    expect(text).toMatch(/\nnative {4}off: \S/);
   });
 
   it('catches the stock wasm kernels: stale XNNPACK operator and missing Conv2DBackpropFilter', async () => {

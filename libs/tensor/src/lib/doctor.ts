@@ -277,6 +277,11 @@ export function formatDoctorReport(r: DoctorReport): string {
     `threads   ${b.threads}`,
     `SIMD      ${b.simd == null ? 'n/a' : b.simd ? 'on' : 'off'}`,
     `kernels   ${b.kernelFixes.length > 0 ? b.kernelFixes.join(', ') : 'stock'}`,
+    ...(b.native != null
+      ? [`native    ${b.native.kernels.join(', ')} on ${b.native.blas}, ${b.native.threads} threads`]
+      : b.nativeUnavailable != null
+        ? [`native    off: ${b.nativeUnavailable}`]
+        : []),
     ...(b.fallback != null ? [`note      ${b.fallback}`] : []),
     `versions  node ${r.versions.node}, tfjs-core ${r.versions.tfjsCore}`,
     ...r.throughput.map(

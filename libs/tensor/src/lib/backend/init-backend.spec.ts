@@ -4,7 +4,12 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBackendChoice } from './backend-choice.js';
 import { formatBackendInfo } from './backend-info.js';
+import { loadNative } from '@pfgm/native';
+import { nativeKernelsRegistered } from '../wasm/register-wasm-kernels.js';
 import { initBackend, NATIVE_PACKAGES, type ModuleImporter } from './init-backend.js';
+
+/** A machine where @pfgm/native could not be built. */
+const noAddon = () => ({ available: false as const, reason: 'libopenblas-dev not installed (cblas.h not found)' });
 
 /** An importer for a machine without the native packages: records what was asked, fails like Node does. */
 function missingNative(): { importer: ModuleImporter; asked: string[] } {
@@ -21,22 +26,23 @@ afterAll(async () => {
 });
 
 describe('parseBackendChoice', () => {
-  it('accepts the four names (any case) and treats empty as auto', () => {
+  it('accepts the five names (any case) and treats empty as auto', () => {
     expect(parseBackendChoice('WASM')).toBe('wasm');
+    expect(parseBackendChoice('wasm-native')).toBe('wasm-native');
     expect(parseBackendChoice('tensorflow')).toBe('tensorflow');
     expect(parseBackendChoice(undefined)).toBe('auto');
     expect(parseBackendChoice('')).toBe('auto');
   });
   it('rejects anything else, naming the source and the accepted values', () => {
-    expect(() => parseBackendChoice('webgl', 'PFGM_BACKEND')).toThrow(/PFGM_BACKEND: unknown backend 'webgl'; expected one of auto, tensorflow, wasm, cpu/);
+    expect(() => parseBackendChoice('webgl', 'PFGM_BACKEND')).toThrow(/PFGM_BACKEND: unknown backend 'webgl'; expected one of auto, tensorflow, wasm-native, wasm, cpu/);
   });
 });
 
 describe('initBackend', () => {
-  it('auto without native packages: tries tfjs-node-gpu then tfjs-node, falls back to threaded wasm, logs once', async () => {
+  it('auto without native packages or addon: tries tfjs-node-gpu then tfjs-node, falls back to threaded wasm, logs once', async () => {
     const { importer, asked } = missingNative();
     const lines: string[] = [];
-    const info = await initBackend('auto', { importer, log: (l) => lines.push(l) });
+    const info = await initBackend('auto', { importer, native: noAddon, log: (l) => lines.push(l) });
     expect(asked).toEqual([...NATIVE_PACKAGES]);
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
@@ -48,6 +54,35 @@ describe('initBackend', () => {
     );
     expect(lines).toEqual([formatBackendInfo(info)]);
     expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 6 kernel fixes\); native tensorflow unavailable/);
+    expect(lines[0]).toMatch(/; OpenBLAS kernels off: libopenblas-dev not installed \(cblas.h not found\)$/);
+    expect(info.native).toBeUndefined();
+    expect(nativeKernelsRegistered()).toBe(false);
+  });
+
+  it("'wasm-native' without the addon fails with its reason; 'wasm' is plain wasm and says so", async () => {
+    await expect(initBackend('wasm-native', { native: noAddon, log: () => undefined })).rejects.toThrow(
+      /backend 'wasm-native' unavailable: libopenblas-dev not installed \(cblas.h not found\)\. Use --backend wasm/,
+    );
+    const info = await initBackend('wasm', { native: loadNative, log: () => undefined });
+    expect(info.native).toBeUndefined();
+    expect(info.nativeUnavailable).toMatch(/plain 'wasm' requested/);
+  });
+
+  it.runIf(loadNative().available)('auto with the addon built: wasm with matmuls and convolutions on OpenBLAS, threads as PFGM_THREADS', async () => {
+    const { importer } = missingNative();
+    const lines: string[] = [];
+    const info = await initBackend('auto', { importer, threads: 1, native: loadNative, log: (l) => lines.push(l) });
+    expect(info.name).toBe('wasm');
+    expect(info.native?.threads).toBe(1);
+    expect([...(info.native?.kernels ?? [])].sort()).toEqual(
+      ['BatchMatMul', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D', '_FusedMatMul'].sort(),
+    );
+    expect(info.native?.blas).toMatch(/OpenBLAS/);
+    expect(nativeKernelsRegistered()).toBe(true);
+    expect(lines[0]).toMatch(/6 kernels on OpenBLAS, 1 threads/);
+    const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
+    expect(Array.from(await y.data())).toEqual([3, 3, 3, 3]);
+    y.dispose();
   });
 
   it('memoises: a repeated request returns the same info and logs nothing', async () => {

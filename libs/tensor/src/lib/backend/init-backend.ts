@@ -1,10 +1,14 @@
-// Backend selection (issue 2 §2): PFGM_BACKEND=auto|tensorflow|wasm|cpu; auto = native tensorflow when
-// @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node can be imported, else threaded wasm with our kernels, else cpu.
+// Backend selection (issue 2 §2, issue 13): PFGM_BACKEND=auto|tensorflow|wasm-native|wasm|cpu; auto = native
+// tensorflow when @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node can be imported, else threaded wasm with its
+// matmuls/convolutions on OpenBLAS (@pfgm/native) when that addon is built, else threaded wasm with our kernels,
+// else cpu.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { loadNative, type NativeStatus } from '@pfgm/native';
 import { registerWasmKernels } from '../wasm/register-wasm-kernels.js';
 import { defaultThreads, loadWasmPackage, setWasmBackend } from '../wasm/wasm-threads.js';
+import { NATIVE_WASM_KERNELS } from '../wasm/native-kernels.js';
 import { parseBackendChoice, type BackendChoice } from './backend-choice.js';
 import { formatBackendInfo, type BackendInfo } from './backend-info.js';
 
@@ -20,11 +24,15 @@ export interface InitBackendOptions {
   threads?: number;
   /** Register this library's wasm kernels (XNNPACK matmul/conv gradients, Sum). Default true. */
   kernelFixes?: boolean;
+  /** How the @pfgm/native addon is found (injectable so specs can simulate a machine without it). Default: loadNative. */
+  native?: () => NativeStatus;
   /** How optional native packages are imported. Default: `import()`. A custom importer also bypasses the memo. */
   importer?: ModuleImporter;
   /** Where the one-line summary goes (once per selection). Default: stderr. */
   log?: (line: string) => void;
 }
+
+const NATIVE_KERNEL_NAMES = new Set(Object.keys(NATIVE_WASM_KERNELS));
 
 const defaultImporter: ModuleImporter = (specifier) => import(specifier);
 
@@ -50,17 +58,27 @@ async function tryNative(importer: ModuleImporter): Promise<{ pkg: string } | { 
   return { reason: reasons.join('; ') };
 }
 
-async function useWasm(requested: BackendChoice, threads: number, fixes: boolean, fallback?: string): Promise<BackendInfo> {
+/** What the wasm backend gets: OpenBLAS kernels from this addon, or the reason it runs without them. */
+type NativeUse = { status: NativeStatus } | { off: string };
+
+async function useWasm(requested: BackendChoice, threads: number, fixes: boolean, native: NativeUse, fallback?: string): Promise<BackendInfo> {
   await loadWasmPackage();
-  const kernelFixes = fixes ? registerWasmKernels() : [];
+  const addon = 'status' in native && native.status.available ? native.status : null;
+  if (addon != null) addon.addon.setThreads(threads); // OpenBLAS follows the same PFGM_THREADS rule as XNNPACK
+  const kernelFixes = fixes || addon != null ? registerWasmKernels({ native: addon?.addon ?? null }) : [];
   const r = await setWasmBackend(threads);
   const notes = [fallback, r.note].filter((s): s is string => s != null);
+  const unavailable = 'off' in native ? native.off : !native.status.available ? native.status.reason : undefined;
   return {
     name: 'wasm',
     requested,
     threads: r.threads,
     simd: r.simd,
     kernelFixes,
+    ...(addon != null
+      ? { native: { blas: addon.blas, threads: addon.addon.getThreads(), kernels: kernelFixes.filter((k) => NATIVE_KERNEL_NAMES.has(k)) } }
+      : {}),
+    ...(unavailable != null ? { nativeUnavailable: unavailable } : {}),
     ...(notes.length > 0 ? { fallback: notes.join('; ') } : {}),
   };
 }
@@ -74,11 +92,19 @@ async function select(requested: BackendChoice, opts: InitBackendOptions): Promi
   const importer = opts.importer ?? defaultImporter;
   const threads = opts.threads ?? defaultThreads();
   const fixes = opts.kernelFixes ?? true;
+  const nativeStatus = () => (opts.native ?? loadNative)();
   switch (requested) {
     case 'cpu':
       return useCpu(requested);
     case 'wasm':
-      return useWasm(requested, threads, fixes);
+      return useWasm(requested, threads, fixes, { off: "plain 'wasm' requested (auto or wasm-native use OpenBLAS)" });
+    case 'wasm-native': {
+      const status = nativeStatus();
+      if (!status.available) {
+        throw new Error(`backend 'wasm-native' unavailable: ${status.reason}. Use --backend wasm, or install libopenblas-dev and run 'npm run build:native -w @pfgm/native'.`);
+      }
+      return useWasm(requested, threads, fixes, { status });
+    }
     case 'tensorflow': {
       const native = await tryNative(importer);
       if ('pkg' in native) return nativeInfo(requested, native.pkg);
@@ -92,7 +118,7 @@ async function select(requested: BackendChoice, opts: InitBackendOptions): Promi
       if ('pkg' in native) return nativeInfo(requested, native.pkg);
       const why = `native tensorflow unavailable (${native.reason})`;
       try {
-        return await useWasm(requested, threads, fixes, why);
+        return await useWasm(requested, threads, fixes, { status: nativeStatus() }, why);
       } catch (err) {
         return useCpu(requested, `${why}; wasm failed (${(err as Error).message})`);
       }
@@ -114,7 +140,8 @@ export function initBackend(choice?: BackendChoice | string, opts: InitBackendOp
   const requested =
     choice == null ? parseBackendChoice(process.env['PFGM_BACKEND'], 'PFGM_BACKEND') : parseBackendChoice(choice, 'backend');
   const key = JSON.stringify([requested, opts.threads ?? null, opts.kernelFixes ?? true]);
-  if (opts.importer == null && memo?.key === key) return memo.info;
+  const memoise = opts.importer == null && opts.native == null;
+  if (memoise && memo?.key === key) return memo.info;
   const log = opts.log ?? ((line: string) => console.error(line));
   const info = select(requested, opts).then(
     (i) => {
@@ -126,6 +153,6 @@ export function initBackend(choice?: BackendChoice | string, opts: InitBackendOp
       throw err;
     },
   );
-  if (opts.importer == null) memo = { key, info };
+  if (memoise) memo = { key, info };
   return info;
 }

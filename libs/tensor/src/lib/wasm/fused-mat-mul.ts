@@ -15,7 +15,7 @@ interface FusedAttrs {
 }
 
 /** Applies a tfjs fused activation with the wasm kernels; releases `x` when it returns a new tensor. */
-function activate(backend: BackendWasm, x: TensorInfo, activation: string, prelu: TensorInfo | undefined, alpha: number): TensorInfo {
+export function activate(backend: BackendWasm, x: TensorInfo, activation: string, prelu: TensorInfo | undefined, alpha: number): TensorInfo {
   let y: TensorInfo;
   switch (activation) {
     case 'linear':

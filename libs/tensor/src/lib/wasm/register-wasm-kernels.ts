@@ -1,12 +1,15 @@
-// Registers the repaired/added wasm kernels (tfjs-backend-wasm 4.22). Idempotent; `unregisterWasmKernels` restores
-// the stock kernels (benchmarks and the specs that document the stock behaviour use it).
+// Registers the repaired/added wasm kernels (tfjs-backend-wasm 4.22), and with `{ native }` the OpenBLAS ones on top
+// (matmuls and convolutions through @pfgm/native). Idempotent; `unregisterWasmKernels` restores the stock kernels
+// (benchmarks and the specs that document the stock behaviour use it).
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeAddon } from '@pfgm/native';
 import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
 import { gatherV2 } from './gather-blocks.js';
 import { stockKernels } from './kernel-utils.js';
+import { NATIVE_WASM_KERNELS, useNativeAddon } from './native-kernels.js';
 import { sum } from './sum-leading-axes.js';
 
 /** Kernel name → our wasm implementation. */
@@ -19,25 +22,42 @@ export const WASM_KERNEL_FIXES: Readonly<Record<string, (args: never) => tf.Tens
   [tf.GatherV2]: gatherV2,
 };
 
-let registered = false;
+/** Options of {@link registerWasmKernels}. */
+export interface RegisterWasmKernelsOptions {
+  /** Also register the OpenBLAS kernels of {@link NATIVE_WASM_KERNELS}, calling this addon. Default: none. */
+  native?: NativeAddon | null;
+}
+
+/** The registration in force: the kernels we put over the stock ones, and the addon they call, if any. */
+let registered: { names: string[]; native: NativeAddon | null } | null = null;
 
 /** True while our wasm kernels are registered. */
 export function wasmKernelsRegistered(): boolean {
-  return registered;
+  return registered != null;
+}
+
+/** True while the OpenBLAS kernels are registered. */
+export function nativeKernelsRegistered(): boolean {
+  return registered?.native != null;
 }
 
 /**
  * Registers our wasm kernels (before or after the wasm backend initialises; the stock package must be loaded:
- * `await import('@tensorflow/tfjs-backend-wasm')`, which initBackend and setWasmBackend do). Returns the kernel names.
+ * `await import('@tensorflow/tfjs-backend-wasm')`, which initBackend and setWasmBackend do). With `native`, the
+ * matmul and convolution kernels run on OpenBLAS instead (re-registering if the choice changed). Returns the names.
  * (The package is not imported here: loading it registers 'wasm' as the highest-priority backend, and its async
  * initialisation would then make tfjs refuse synchronous use before a backend is chosen.)
  */
-export function registerWasmKernels(): string[] {
-  if (registered) return Object.keys(WASM_KERNEL_FIXES);
+export function registerWasmKernels(opts: RegisterWasmKernelsOptions = {}): string[] {
+  const native = opts.native ?? null;
+  if (registered != null && registered.native === native) return registered.names;
+  if (registered != null) unregisterWasmKernels();
   if (tf.getKernel(tf.Transpose, 'wasm') == null) {
     throw new Error("registerWasmKernels: the stock wasm kernels are not loaded; `await import('@tensorflow/tfjs-backend-wasm')` first");
   }
-  for (const [name, kernelFunc] of Object.entries(WASM_KERNEL_FIXES)) {
+  const kernels: Record<string, (args: never) => tf.TensorInfo> = { ...WASM_KERNEL_FIXES, ...(native != null ? NATIVE_WASM_KERNELS : {}) };
+  useNativeAddon(native);
+  for (const [name, kernelFunc] of Object.entries(kernels)) {
     const stock = tf.getKernel(name, 'wasm');
     if (stock != null) {
       stockKernels.set(name, stock);
@@ -51,18 +71,19 @@ export function registerWasmKernels(): string[] {
       ...(stock?.setupFunc != null ? { setupFunc: stock.setupFunc } : {}),
     });
   }
-  registered = true;
-  return Object.keys(WASM_KERNEL_FIXES);
+  registered = { names: Object.keys(kernels), native };
+  return registered.names;
 }
 
 /** Restores the stock wasm kernels (and removes the added ones). */
 export function unregisterWasmKernels(): void {
-  if (!registered) return;
-  for (const name of Object.keys(WASM_KERNEL_FIXES)) {
+  if (registered == null) return;
+  for (const name of registered.names) {
     tf.unregisterKernel(name, 'wasm');
     const stock = stockKernels.get(name);
     if (stock != null) tf.registerKernel(stock);
   }
   stockKernels.clear();
-  registered = false;
+  useNativeAddon(null);
+  registered = null;
 }

@@ -1,0 +1,214 @@
+// Parity of the OpenBLAS wasm kernels (@pfgm/native) with the tfjs cpu backend. They must run wherever the addon can
+// be built: without it this file fails (naming why) unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it.
+import * as tf from '@tensorflow/tfjs-core';
+import { nativeSpecGate, requireNative } from '@pfgm/native';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '../gradients.js';
+import { expectClose } from '../../testing.js';
+import { randn, wasmAndCpu, type Input } from './parity-test-utils.js';
+import { nativeKernelsRegistered, registerWasmKernels } from './register-wasm-kernels.js';
+import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
+
+const gate = nativeSpecGate();
+const tol = { rtol: 1e-5, atol: 1e-5 };
+const convTol = { rtol: 1e-4, atol: 1e-4 }; // sums of up to 576 products of N(0,1) values: float32 order differences
+
+beforeAll(async () => {
+  if (!gate.available) return;
+  await loadWasmPackage();
+  registerWasmKernels({ native: requireNative() });
+  await setWasmBackend();
+});
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+it('the OpenBLAS kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNAVAILABLE=1 only where it cannot)', () => {
+  if (gate.missing != null) throw new Error(gate.missing);
+  if (gate.available) expect(nativeKernelsRegistered()).toBe(true);
+});
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
+  tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+
+describe.skipIf(!gate.available)('OpenBLAS BatchMatMul vs cpu', () => {
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [32, 128], b: [128, 64], ta: false, tb: false }, // dense forward
+    { a: [32, 128], b: [32, 64], ta: true, tb: false }, // dW = xᵀ·dy
+    { a: [32, 64], b: [128, 64], ta: false, tb: true }, // dx = dy·Wᵀ
+    { a: [17, 9], b: [23, 17], ta: true, tb: true },
+    { a: [4, 64, 32], b: [4, 32, 64], ta: false, tb: false }, // attention scores, batch > 1
+    { a: [4, 32, 64], b: [4, 32, 48], ta: true, tb: false },
+    { a: [4, 64, 32], b: [4, 48, 32], ta: false, tb: true },
+    { a: [3, 7, 5], b: [5, 6], ta: false, tb: false }, // b broadcast: one stacked product
+    { a: [3, 5, 7], b: [6, 5], ta: true, tb: true }, // b broadcast, a transposed: per entry
+    { a: [2, 3, 4, 3], b: [3, 3, 5], ta: false, tb: false }, // b's outer dims broadcast over a's leading one
+    { a: [1, 3], b: [3, 1], ta: false, tb: false },
+  ];
+  it.each(cases.map((c, i) => ({ ...c, i, name: `[${c.a}]${c.ta ? 'ᵀ' : ''} · [${c.b}]${c.tb ? 'ᵀ' : ''}` })))('$name', async (c) => {
+    const { wasm, cpu } = await wasmAndCpu([randn(c.a, 10 + c.i), randn(c.b, 40 + c.i)], (a, b) =>
+      run(tf.BatchMatMul, { a, b }, { transposeA: c.ta, transposeB: c.tb }),
+    );
+    expect(wasm.shapes[0]).toEqual(cpu.shapes[0]);
+    expectClose(wasm.values[0], cpu.values[0], tol);
+  });
+
+  it('empty operands: M = 0 gives an empty result, K = 0 gives zeros', async () => {
+    const empty: Input = { shape: [0, 4], values: new Float32Array(0) };
+    const k0a: Input = { shape: [3, 0], values: new Float32Array(0) };
+    const k0b: Input = { shape: [0, 2], values: new Float32Array(0) };
+    const { wasm } = await wasmAndCpu([empty, randn([4, 5], 1), k0a, k0b], (e, w, a, b) => [tf.matMul(e, w), tf.matMul(a, b)]);
+    expect(wasm.shapes).toEqual([[0, 5], [3, 2]]);
+    expect(Array.from(wasm.values[1])).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('NaN and Inf propagate to the rows they touch', async () => {
+    const a = randn([3, 4], 2);
+    a.values[0] = NaN;
+    a.values[4] = Infinity;
+    const b = randn([4, 2], 3);
+    b.values.fill(1);
+    const { wasm } = await wasmAndCpu([a, b], (x, y) => tf.matMul(x, y));
+    expect(Number.isNaN(wasm.values[0][0])).toBe(true);
+    expect(wasm.values[0][2]).toBe(Infinity);
+    expect(Number.isFinite(wasm.values[0][4])).toBe(true);
+  });
+});
+
+describe.skipIf(!gate.available)('OpenBLAS _FusedMatMul vs cpu', () => {
+  const acts = ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', 'prelu'] as const;
+  it.each(acts.flatMap((act, i) => [false, true].map((tb) => ({ act, tb, i, name: `${act}, bias [N], transposeB ${tb}` }))))('$name', async (c) => {
+    const inputs = [randn([16, 24], 70 + c.i), randn(c.tb ? [20, 24] : [24, 20], 80 + c.i), randn([20], 90 + c.i), randn([20], 95 + c.i)];
+    const { wasm, cpu } = await wasmAndCpu(inputs, (a, b, bias, alpha) =>
+      tf.fused.matMul({ a, b, transposeB: c.tb, bias, activation: c.act, preluActivationWeights: c.act === 'prelu' ? alpha : undefined, leakyreluAlpha: 0.1 }),
+    );
+    expectClose(wasm.values[0], cpu.values[0], tol);
+  });
+
+  it('a bias that is not a row vector ([M, N]) goes through Add', async () => {
+    const { wasm, cpu } = await wasmAndCpu([randn([6, 5], 1), randn([5, 4], 2), randn([6, 4], 3)], (a, b, bias) =>
+      tf.fused.matMul({ a, b, bias, activation: 'relu' }),
+    );
+    expectClose(wasm.values[0], cpu.values[0], tol);
+  });
+
+  it('gradients of a fused dense layer (tf.grads) match cpu', async () => {
+    const { wasm, cpu } = await wasmAndCpu([randn([8, 12], 4), randn([12, 6], 5), randn([6], 6)], (x, w, b) =>
+      tf.grads((x_: tf.Tensor, w_: tf.Tensor, b_: tf.Tensor) =>
+        tf.sum(tf.square(tf.fused.matMul({ a: x_ as tf.Tensor2D, b: w_ as tf.Tensor2D, bias: b_, activation: 'relu' }))),
+      )([x, w, b]),
+    );
+    for (let k = 0; k < 3; k++) expectClose(wasm.values[k], cpu.values[k], tol);
+  });
+});
+
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+interface ConvCase {
+  x: [number, number, number, number];
+  k: [number, number];
+  co: number;
+  s: [number, number];
+  pad: Pad;
+  d?: [number, number];
+}
+const convCases: ConvCase[] = [
+  { x: [4, 28, 28, 32], k: [3, 3], co: 32, s: [1, 1], pad: 'same' }, // the 28×28 U-Net's main conv
+  { x: [2, 16, 16, 64], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
+  { x: [2, 16, 16, 32], k: [1, 1], co: 64, s: [1, 1], pad: 'valid' }, // 1×1 skip: one plain product
+  { x: [2, 9, 9, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'valid' },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { x: [3, 10, 11, 2], k: [3, 3], co: 5, s: [2, 2], pad: 'same' },
+  { x: [3, 10, 11, 2], k: [3, 3], co: 5, s: [2, 2], pad: 'valid' },
+  { x: [3, 10, 11, 2], k: [3, 3], co: 5, s: [2, 2], pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { x: [2, 17, 17, 8], k: [3, 3], co: 6, s: [2, 2], pad: 'valid' }, // Inception's stride-2 reductions
+  { x: [2, 8, 8, 3], k: [5, 5], co: 2, s: [2, 2], pad: 'same' },
+  { x: [2, 7, 9, 3], k: [1, 7], co: 4, s: [1, 1], pad: 'same' }, // Inception's 1×7 / 7×1
+  { x: [2, 9, 7, 3], k: [7, 1], co: 4, s: [1, 1], pad: 'same' },
+  { x: [2, 6, 6, 2], k: [3, 3], co: 3, s: [3, 3], pad: 'valid' },
+  { x: [1, 5, 5, 2], k: [3, 3], co: 2, s: [1, 1], pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+];
+const dilated: ConvCase[] = [
+  { x: [2, 11, 10, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'same', d: [2, 2] },
+  { x: [2, 11, 10, 3], k: [3, 2], co: 4, s: [1, 1], pad: 'valid', d: [2, 3] },
+];
+
+const convOut = (c: ConvCase) =>
+  tf.backend_util.computeConv2DInfo(c.x, [...c.k, c.x[3], c.co], c.s, c.d ?? 1, c.pad).outShape as [number, number, number, number];
+const convLabel = (c: ConvCase) => `x ${c.x}, k ${c.k}→${c.co}, stride ${c.s}, pad ${JSON.stringify(c.pad)}${c.d ? `, dilation ${c.d}` : ''}`;
+
+describe.skipIf(!gate.available)('OpenBLAS Conv2D / FusedConv2D vs cpu', () => {
+  it.each([...convCases, ...dilated].map((c, i) => ({ c, i, name: convLabel(c) })))('Conv2D $name', async ({ c, i }) => {
+    const { wasm, cpu } = await wasmAndCpu([randn(c.x, 100 + i), randn([...c.k, c.x[3], c.co], 200 + i)], (x, w) =>
+      run(tf.Conv2D, { x, filter: w }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', dilations: c.d ?? 1 }),
+    );
+    expect(wasm.shapes[0]).toEqual(convOut(c));
+    expectClose(wasm.values[0], cpu.values[0], convTol);
+  });
+
+  it.each(['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', 'prelu'] as const)('FusedConv2D, bias [Co], %s', async (act) => {
+    const c = convCases[5];
+    const inputs = [randn(c.x, 300), randn([...c.k, c.x[3], c.co], 301), randn([c.co], 302), randn([c.co], 303)];
+    const { wasm, cpu } = await wasmAndCpu(inputs, (x, w, bias, alpha) =>
+      tf.fused.conv2d({
+        x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: c.s, pad: c.pad as 'same', bias, activation: act,
+        preluActivationWeights: act === 'prelu' ? alpha : undefined, leakyreluAlpha: 0.3,
+      }),
+    );
+    expectClose(wasm.values[0], cpu.values[0], convTol);
+  });
+});
+
+describe.skipIf(!gate.available)('OpenBLAS Conv2DBackpropInput / Conv2DBackpropFilter vs cpu', () => {
+  it.each(convCases.map((c, i) => ({ c, i, name: convLabel(c) })))('Conv2DBackpropInput $name', async ({ c, i }) => {
+    const { wasm, cpu } = await wasmAndCpu([randn(convOut(c), 400 + i), randn([...c.k, c.x[3], c.co], 500 + i)], (dy, w) =>
+      run(tf.Conv2DBackpropInput, { dy, filter: w }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }),
+    );
+    expect(wasm.shapes[0]).toEqual(c.x);
+    expectClose(wasm.values[0], cpu.values[0], convTol);
+  });
+
+  it.each(convCases.map((c, i) => ({ c, i, name: convLabel(c) })))('Conv2DBackpropFilter $name', async ({ c, i }) => {
+    const filterShape = [...c.k, c.x[3], c.co];
+    const { wasm, cpu } = await wasmAndCpu([randn(c.x, 600 + i), randn(convOut(c), 700 + i)], (x, dy) =>
+      run(tf.Conv2DBackpropFilter, { x, dy }, { strides: c.s, pad: c.pad, dataFormat: 'NHWC', filterShape }),
+    );
+    expect(wasm.shapes[0]).toEqual(filterShape);
+    expectClose(wasm.values[0], cpu.values[0], { rtol: 1e-4, atol: 5e-4 }); // sums over N·Ho·Wo up to 3136 terms
+  });
+
+  it('tf.grads of conv2d + bias + silu, batch 4 (a U-Net block) match cpu (dx, dW, db)', async () => {
+    const inputs = [randn([4, 12, 12, 8], 1), randn([3, 3, 8, 16], 2), randn([16], 3), randn([4, 6, 6, 16], 4)];
+    const { wasm, cpu } = await wasmAndCpu(inputs, (x, w, b, t) =>
+      tf.grads((x_: tf.Tensor, w_: tf.Tensor, b_: tf.Tensor) => {
+        const h = tf.add(tf.conv2d(x_ as tf.Tensor4D, w_ as tf.Tensor4D, 2, 'same'), b_);
+        return tf.sum(tf.mul(tf.mul(h, tf.sigmoid(h)), t));
+      })([x, w, b]),
+    );
+    for (let k = 0; k < 3; k++) expectClose(wasm.values[k], cpu.values[k], convTol);
+  });
+});
+
+describe.skipIf(!gate.available)('OpenBLAS kernels: memory', () => {
+  it('leave no tensors or heap buffers behind, and never dispose their inputs', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(randn([2, 9, 9, 3], 5).values, [2, 9, 9, 3]) as tf.Tensor4D;
+    const dy = tf.tensor(randn([2, 5, 5, 4], 6).values, [2, 5, 5, 4]) as tf.Tensor4D;
+    const w = tf.tensor(randn([3, 3, 3, 4], 7).values, [3, 3, 3, 4]) as tf.Tensor4D;
+    const a = tf.tensor(randn([3, 6, 5], 8).values, [3, 6, 5]);
+    const bias = tf.tensor(randn([4], 9).values, [4]);
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    tf.tidy(() => {
+      run(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] });
+      run(tf.Conv2DBackpropInput, { dy, filter: w }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] });
+      tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'same', bias, activation: 'elu' });
+      tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'valid', bias, activation: 'prelu', preluActivationWeights: bias });
+      tf.matMul(a, a, true, false);
+      tf.fused.matMul({ a: tf.reshape(a, [18, 5]), b: tf.reshape(a, [5, 18]), activation: 'relu' });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    for (const t of [x, dy, w, a, bias]) expect(t.isDisposed).toBe(false);
+    tf.dispose([x, dy, w, a, bias]);
+  });
+});
