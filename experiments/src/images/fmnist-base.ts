@@ -7,16 +7,16 @@ import type { ImageSweepConfig } from './image-sweep.js';
  * training config).
  */
 export const FMNIST_BASE: Record<'paper' | 'cpu' | 'ci', ImageSweepConfig> = {
-  paper: { data: { kind: 'fmnist', limit: 60_000, size: 32 }, metric: 'fd-fmnist', netOverrides: {}, steps: 200_000, batchSize: 128, samples: 10_000, refImages: 10_000, evalBatch: 250, rk45MaxSteps: 20_000, gridImages: 64, bpd: { images: 10_000, batch: 250, probes: 1, tol: 1e-5, maxSteps: 20_000 }, seed: 0 },
+  paper: { data: { kind: 'fmnist', limit: 60_000, size: 32 }, metric: 'fd-fmnist', netOverrides: {}, steps: 200_000, batchSize: 128, samples: 10_000, refImages: 10_000, refSplit: 'test', evalBatch: 250, rk45MaxSteps: 20_000, gridImages: 64, bpd: { images: 10_000, batch: 250, probes: 1, tol: 1e-5, maxSteps: 20_000 }, seed: 0 },
   cpu: {
     data: { kind: 'fmnist', limit: 60_000, size: 28 }, metric: 'fd-fmnist', netOverrides: { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] },
-    steps: 800, batchSize: 32, lr: 1e-3, warmup: 100, emaBeta: 0.999, referenceSize: 2048, samples: 200, refImages: 2000, evalBatch: 100, rk45MaxSteps: 150, gridImages: 64,
+    steps: 800, batchSize: 32, lr: 1e-3, warmup: 100, emaBeta: 0.999, referenceSize: 2048, samples: 200, refImages: 2000, refSplit: 'test', evalBatch: 100, rk45MaxSteps: 150, gridImages: 64,
     sampleWeights: 'raw', // 0.999^800 = 45 % of the EMA is still the initial network
     bpd: { images: 16, batch: 16, probes: 1, tol: 1e-4, maxSteps: 100 }, seed: 0,
   },
   ci: {
     data: { kind: 'fmnist', limit: 256, size: 32 }, metric: 'fd-fmnist', netOverrides: { channels: 8, numBlocks: 1, dropout: 0 },
-    steps: 8, batchSize: 16, lr: 1e-3, warmup: 2, emaBeta: 0.9, referenceSize: 128, samples: 160, refImages: 256, evalBatch: 80, rk45MaxSteps: 40, gridImages: 16,
+    steps: 8, batchSize: 16, lr: 1e-3, warmup: 2, emaBeta: 0.9, referenceSize: 128, samples: 160, refImages: 256, refSplit: 'test', evalBatch: 80, rk45MaxSteps: 40, gridImages: 16,
     bpd: { images: 4, batch: 4, probes: 1, tol: 1e-3, maxSteps: 12 }, seed: 0,
   },
 };

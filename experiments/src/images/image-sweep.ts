@@ -33,9 +33,16 @@ export interface ImageSweepConfig {
   emaBeta?: number;
   /** PFGM large batch B_L (paper 4096; at most the training set). */
   referenceSize?: number;
-  /** Samples per cell, held-out reference images, evaluation batch. */
+  /** Samples per cell, reference images (the first `refImages` of `refSplit`), evaluation batch. */
   samples: number;
   refImages: number;
+  /**
+   * The images the reference statistics come from. CIFAR-10: 'train', as the papers (score_sde/PFGM score against the
+   * precomputed training-set statistics, `evaluation.py`/`run_lib.py`; EDM/PFGM++ `fid.py ref` over the training zip);
+   * 'test' is an option. Fashion-MNIST: 'test', since the FD-FMNIST classifier was trained on the training images.
+   * Recorded in every row (`ref_split`).
+   */
+  refSplit: 'train' | 'test';
   evalBatch: number;
   /** RK45 step-attempt cap (a stiff ODE is reported, not run for hours). */
   rk45MaxSteps: number;
@@ -76,14 +83,14 @@ export interface CellHooks {
 const refCache = new Map<string, { metric: ImageMetric; ref: GaussianStats }>();
 
 async function metricAndReference(cfg: ImageSweepConfig, ctx: CellContext<ImageSweepConfig>): Promise<{ metric: ImageMetric; ref: GaussianStats }> {
-  const key = JSON.stringify([cfg.metric, cfg.data, cfg.refImages, ctx.dir]);
+  const key = JSON.stringify([cfg.metric, cfg.data, cfg.refImages, cfg.refSplit, ctx.dir]);
   const hit = refCache.get(key);
   if (hit) return hit;
   const metric = await makeImageMetric(cfg.metric, cfg.inceptionPath);
-  const test = await loadImages(cfg.data, 'test', ctx.sharedDir('standin-cifar10'));
-  const n = Math.min(cfg.refImages, test.length);
-  const ref = (await metric.stats(datasetBatches(test, n, cfg.evalBatch))).stats;
-  ctx.log(`reference statistics of ${n} held-out ${test.name} images`);
+  const images = await loadImages(cfg.data, cfg.refSplit, ctx.sharedDir('standin-cifar10'));
+  const n = Math.min(cfg.refImages, images.length);
+  const ref = (await metric.stats(datasetBatches(images, n, cfg.evalBatch))).stats;
+  ctx.log(`reference statistics of ${n} ${cfg.refSplit}-split ${images.name} images`);
   const v = { metric, ref };
   refCache.set(key, v);
   return v;
@@ -132,7 +139,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     }
     const sampleSeconds = (Date.now() - t0) / 1000;
     const cols = metricColumns(cfg.metric);
-    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema' };
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema', ref_split: `${cfg.refSplit} (${cfg.refImages})` };
     const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, ctx) : {};
     if (note !== null) {
       tf.dispose(batches);
