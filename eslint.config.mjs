@@ -24,7 +24,7 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:native'] },
             { sourceTag: 'type:numerics', onlyDependOnLibsWithTags: ['type:util', 'type:numerics'] },
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:util', 'type:numerics'] },
+            { sourceTag: 'type:eval', onlyDependOnLibsWithTags: ['type:util', 'type:numerics', 'type:native'] },
             { sourceTag: 'type:report', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:network', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:model', onlyDependOnLibsWithTags: ['type:util', 'type:numerics', 'type:network', 'type:model'] },

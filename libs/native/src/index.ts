@@ -36,8 +36,13 @@ export interface NativeAddon {
   conv2dBackpropFilter(g: Float64Array, x: Float32Array, offX: number, dy: Float32Array, offDy: number, dw: Float32Array, offDw: number): void;
   /** y[r, c] = act(y[r, c] + bias[c]) in place; act is an {@link Activation} code. */
   biasActivate(y: Float32Array, offY: number, rows: number, cols: number, bias: Float32Array | null, offBias: number, act: number, alpha: number): void;
-  /** LAPACK dsyevd: eigenvalues ascending into w; A (symmetric, n×n) is overwritten, eigenvector k in row k. Returns info. */
-  dsyevd(n: number, A: Float64Array, w: Float64Array): number;
+  /**
+   * LAPACK dsyevd: eigenvalues ascending into w; A (symmetric, n×n; its lower triangle row-major is read) is
+   * overwritten, with `vectors` (default true) eigenvector k in row k. Returns LAPACK's info (0 = success).
+   */
+  dsyevd(n: number, A: Float64Array, w: Float64Array, vectors?: boolean): number;
+  /** LAPACK dpotrf: A = L·Lᵀ, L written to the lower triangle (row-major), the upper left as is. Returns info (k > 0: minor k not PD). */
+  dpotrf(n: number, A: Float64Array): number;
   /** OpenBLAS's thread count (also LAPACK's). */
   setThreads(n: number): void;
   getThreads(): number;

@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { nativeSpecGate } from '@pfgm/native';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@pfgm/tensor';
 import { expectClose } from '@pfgm/tensor/testing';
@@ -10,11 +11,36 @@ function randomSymmetric(rng: Rng, n: number): Float64Array {
   return Float64Array.from({ length: n * n }, (_, k) => R[k] + R[(k % n) * n + Math.floor(k / n)]);
 }
 
+const gate = nativeSpecGate();
+
+describe('symmetricEigen on LAPACK dsyevd (@pfgm/native)', () => {
+  it('the addon is built (set PFGM_NATIVE_UNAVAILABLE=1 only where libopenblas-dev cannot be installed)', () => {
+    if (gate.missing != null) throw new Error(gate.missing);
+  });
+
+  it.skipIf(!gate.available)('agrees with tred2/tql2: eigenvalues to 1e-12, A·V = V·diag(w), VᵀV = I, A untouched', () => {
+    const n = 53;
+    const A = randomSymmetric(new Rng(10), n);
+    A[1] += 1e-3; // not exactly symmetric: both paths use the symmetric part
+    const copy = Float64Array.from(A);
+    const js = symmetricEigen(A, n, { lapack: false });
+    const { values, vectors } = symmetricEigen(A, n, { lapack: true });
+    expect(A).toEqual(copy);
+    expectClose(values, js.values, { rtol: 1e-12, atol: 1e-12 });
+    const V = vectors as Float64Array;
+    const S = Float64Array.from(A, (v, k) => 0.5 * (v + A[(k % n) * n + Math.floor(k / n)]));
+    expectClose(matMul64(S, V, n, n, n), V.map((v, k) => v * values[k % n]), { rtol: 0, atol: 1e-11 });
+    const I = matMul64(transpose64(V, n, n), V, n, n, n);
+    expectClose(I, Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), { rtol: 0, atol: 1e-12 });
+    expectClose(symmetricEigen(A, n, { vectors: false, lapack: true }).values, values, { rtol: 0, atol: 1e-12 });
+  });
+});
+
 describe('symmetricEigen (flat-array tred2/tql2)', () => {
   it('matches ml-matrix (JAMA) eigenvalues and satisfies A·V = V·diag(w), VᵀV = I', () => {
     const n = 37;
     const A = randomSymmetric(new Rng(9), n);
-    const { values, vectors } = symmetricEigen(A, n);
+    const { values, vectors } = symmetricEigen(A, n, { lapack: false });
     const ref = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, i * n + n)))), { assumeSymmetric: true });
     expectClose(values, ref.realEigenvalues, { rtol: 1e-12, atol: 1e-12 });
     const V = vectors as Float64Array;
@@ -23,14 +49,16 @@ describe('symmetricEigen (flat-array tred2/tql2)', () => {
     expectClose(AV, VW, { rtol: 0, atol: 1e-11 });
     const I = matMul64(transpose64(V, n, n), V, n, n, n);
     expectClose(I, Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), { rtol: 0, atol: 1e-12 });
-    expectClose(symmetricEigen(A, n, { vectors: false }).values, values, { rtol: 0, atol: 1e-12 });
+    expectClose(symmetricEigen(A, n, { vectors: false, lapack: false }).values, values, { rtol: 0, atol: 1e-12 });
   });
 
   it('handles repeated eigenvalues, zeros and 1×1', () => {
     const n = 6;
     const I2 = new Float64Array(n * n).map((_, k) => (k % (n + 1) === 0 ? (k < 3 * (n + 1) ? 2 : 0) : 0));
-    expect(Array.from(symmetricEigen(I2, n, { vectors: false }).values)).toEqual([0, 0, 0, 2, 2, 2]);
-    expect(Array.from(symmetricEigen(Float64Array.of(-3), 1).values)).toEqual([-3]);
+    for (const lapack of [false, true]) {
+      expect(Array.from(symmetricEigen(I2, n, { vectors: false, lapack }).values)).toEqual([0, 0, 0, 2, 2, 2]);
+      expect(Array.from(symmetricEigen(Float64Array.of(-3), 1, { lapack }).values)).toEqual([-3]);
+    }
   });
 
   it('cholesky64 factors SPD matrices and refuses indefinite ones', () => {

@@ -1,8 +1,10 @@
 /**
- * Symmetric eigendecomposition on flat row-major Float64Arrays: the JAMA/EISPACK tred2 (Householder
- * tridiagonalisation) + tql2 (implicit QL) algorithm that `ml-matrix` runs, ported from its `get`/`set` element
- * calls to typed-array indexing (5–10× faster at n = 2048), with the eigenvector accumulation optional.
+ * Symmetric eigendecomposition on flat row-major Float64Arrays: LAPACK dsyevd (OpenBLAS, through @pfgm/native) when
+ * that addon is built, else the JAMA/EISPACK tred2 (Householder tridiagonalisation) + tql2 (implicit QL) algorithm
+ * that `ml-matrix` runs, ported from its `get`/`set` element calls to typed-array indexing (5–10× faster at
+ * n = 2048), with the eigenvector accumulation optional.
  */
+import { loadNative, type NativeAddon } from '@pfgm/native';
 
 /** Eigenvalues (ascending) and, when requested, eigenvectors as the columns of V (row-major [n, n]). */
 export interface SymmetricEigen {
@@ -150,12 +152,40 @@ function tql2(n: number, V: Float64Array, d: Float64Array, e: Float64Array, vect
   }
 }
 
-/** Eigen-decomposition of the symmetric part of A (row-major [n, n]; A is not modified). */
-export function symmetricEigen(A: Float64Array, n: number, opts: { vectors?: boolean } = {}): SymmetricEigen {
+/** Options of {@link symmetricEigen}. */
+export interface SymmetricEigenOptions {
+  /** Also compute the eigenvectors. Default true. */
+  vectors?: boolean;
+  /** Use LAPACK dsyevd (float64) when @pfgm/native is built. Default true; false forces the JS tred2/tql2. */
+  lapack?: boolean;
+}
+
+/** The addon when LAPACK should be used (built, not disabled by PFGM_NATIVE=0), else null. */
+export function lapackAddon(use = true): NativeAddon | null {
+  if (!use) return null;
+  const s = loadNative();
+  return s.available ? s.addon : null;
+}
+
+/** LAPACK dsyevd on V (the symmetrised A, overwritten); eigenvectors returned as columns, as the JS path does. */
+function symmetricEigenLapack(addon: NativeAddon, V: Float64Array, n: number, vectors: boolean): SymmetricEigen {
+  const values = new Float64Array(n);
+  const info = addon.dsyevd(n, V, values, vectors);
+  if (info !== 0) throw new Error(`symmetricEigen: LAPACK dsyevd failed (info ${info}${info > 0 ? ': no convergence' : ''})`);
+  if (!vectors) return { values };
+  const out = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) for (let r = 0; r < n; r++) out[r * n + k] = V[k * n + r]; // row k of V is vector k
+  return { values, vectors: out };
+}
+
+/** Eigen-decomposition of the symmetric part of A (row-major [n, n]; A is not modified). Eigenvalues ascending. */
+export function symmetricEigen(A: Float64Array, n: number, opts: SymmetricEigenOptions = {}): SymmetricEigen {
   const vectors = opts.vectors ?? true;
   if (A.length !== n * n) throw new Error(`symmetricEigen: expected ${n}×${n} = ${n * n} entries, got ${A.length}`);
   const V = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = 0.5 * (A[i * n + j] + A[j * n + i]);
+  const addon = lapackAddon(opts.lapack ?? true);
+  if (addon != null && n > 0) return symmetricEigenLapack(addon, V, n, vectors);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(n, V, d, e, vectors);
