@@ -6,10 +6,10 @@ import { sample, type Method, type Predictor } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
 import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
 import { saveImageGrid } from '@pfgm/report';
-import { solverSpec, type SolverChoice } from '@pfgm/runs';
+import { solverSpec, trainDefaultsFor, type SolverChoice } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import type { CellContext, Row } from '../harness/experiment.js';
-import { methodD, methodId, methodLabel, type MethodSpec } from '../harness/method-spec.js';
+import { methodD, methodId, methodLabel, methodParts, type MethodSpec } from '../harness/method-spec.js';
 import { ensureTrained, modelKey, type ModelSpec } from '../harness/trained-model.js';
 import { solverLabel } from '../shared/solver-label.js';
 import { imageBitsPerDim, type BpdConfig } from './image-bpd.js';
@@ -25,9 +25,13 @@ export interface ImageSweepConfig {
   inceptionPath?: string;
   /** Knobs applied over each U-Net preset (e.g. fewer channels for CPU / CI runs). */
   netOverrides: Partial<NetworkConfig>;
-  /** Optimizer steps per model, batch size; lr / warm-up override the paper defaults (which assume 100k+ steps). */
-  steps: number;
-  batchSize: number;
+  /**
+   * Optimizer steps per model and batch size; lr / warm-up override the paper defaults (which assume 100k+ steps).
+   * Absent (paper presets): each method's own paper budget — PFGM/VP batch 128 for 1.3 M steps (score_sde `n_iters`),
+   * PFGM++/EDM batch 512 for 200 Mimg with the lr ramp at that batch (EDM `train.py`), and their dropout (0.1 / 0.13).
+   */
+  steps?: number;
+  batchSize?: number;
   lr?: number;
   warmup?: number;
   emaBeta?: number;
@@ -101,16 +105,23 @@ export function modelId(cell: Pick<ImageCell, 'method' | 'net'>): string {
   return `${methodId(cell.method)}-${cell.net}`;
 }
 
+/** The training spec of a cell's model: the preset's budget, or each method's paper budget where the preset leaves it out. */
+export function cellModelSpec(cell: Pick<ImageCell, 'method' | 'net'>, cfg: ImageSweepConfig, standin: string): ModelSpec {
+  const paper = trainDefaultsFor(methodParts(cell.method).methodName, 'paper');
+  const dropout = paper.dropout !== undefined ? { dropout: paper.dropout } : {};
+  return {
+    method: cell.method, data: dataSpec(cfg.data), limit: cfg.data.limit, size: cfg.data.size,
+    dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net: preset(cell.net, { ...dropout, ...cfg.netOverrides }),
+    steps: cfg.steps ?? (paper.steps as number), batchSize: cfg.batchSize ?? paper.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
+  };
+}
+
 /** Trains (or reuses) the cell's model, samples with its solver in batches, scores the samples; one row. */
 export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepConfig>, hooks: CellHooks = {}): Promise<Row> {
   const { cfg } = ctx;
   const standin = ctx.sharedDir('standin-cifar10');
   const train: ImageDataset = await loadImages(cfg.data, 'train', standin, cfg.data.limit);
-  const spec: ModelSpec = {
-    method: cell.method, data: dataSpec(cfg.data), limit: cfg.data.limit, size: cfg.data.size,
-    dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net: preset(cell.net, cfg.netOverrides),
-    steps: cfg.steps, batchSize: cfg.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
-  };
+  const spec = cellModelSpec(cell, cfg, standin);
   // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
   // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
   const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;

@@ -1,5 +1,5 @@
 import { pfgmRecipe, pfgmZExp } from '@pfgm/field';
-import { edmConfig, pfgmConfig, pfgmppConfig, vpConfig, type MethodConfig } from '@pfgm/methods';
+import { edmConfig, pfgmConfig, pfgmppConfig, pfgmppTrainingDefaults, pfgmTrainingDefaults, vpConfig, vpTrainingDefaults, type MethodConfig, type TrainingDefaults } from '@pfgm/methods';
 import type { EmaSpec } from '@pfgm/train';
 
 /** The method names of the CLI: `edm` is PFGM++ with D = ∞. */
@@ -54,6 +54,16 @@ export interface TrainDefaults {
    * Absent: off.
    */
   flip?: boolean;
+  /** Paper profile: the training length in optimizer steps at `batchSize` (score_sde `n_iters`; EDM `--duration` 200 Mimg / 512). */
+  steps?: number;
+  /** Paper profile: the network's dropout (score_sde DDPM++ 0.1; EDM/PFGM++ CIFAR-10 `--dropout 0.13`). */
+  dropout?: number;
+}
+
+/** Batch, lr, warm-up (in steps at that batch), length and dropout of the methods library's paper table (one source of truth). */
+function fromPaper(t: TrainingDefaults): Pick<TrainDefaults, 'lr' | 'warmup' | 'batchSize' | 'steps' | 'dropout'> {
+  const inSteps = (x: { unit: 'steps' | 'images'; length: number }) => (x.unit === 'steps' ? x.length : Math.round(x.length / t.batchSize));
+  return { lr: t.lr, warmup: inSteps(t.warmup), batchSize: t.batchSize, steps: inSteps(t.duration), dropout: t.dropout };
 }
 
 /**
@@ -66,12 +76,12 @@ export function trainDefaultsFor(name: MethodName, profile: 'paper' | 'toy'): Tr
   }
   switch (name) {
     case 'pfgm':
-      return { lr: 2e-4, warmup: 5000, gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, batchSize: 128, referenceSize: 4096, flip: true };
+      return { ...fromPaper(pfgmTrainingDefaults('cifar10')), gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, referenceSize: 4096, flip: true };
     case 'vp':
-      return { lr: 2e-4, warmup: 5000, gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, batchSize: 128, flip: true };
+      return { ...fromPaper(vpTrainingDefaults()), gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, flip: true };
     case 'pfgmpp':
     case 'edm':
-      // EDM: lr ramp over 10 Mimg at batch 512, EMA half-life 0.5 Mimg with ramp-up 0.05, no clipping.
-      return { lr: 1e-3, warmup: Math.round(10e6 / 512), gradClip: 0, ema: { kind: 'halflife', images: 5e5, rampup: 0.05 }, batchSize: 512, flip: false };
+      // EDM: batch 512 for 200 Mimg, lr ramp over 10 Mimg at that batch, EMA half-life 0.5 Mimg with ramp-up 0.05, no clipping, dropout 0.13.
+      return { ...fromPaper(pfgmppTrainingDefaults('cifar10')), gradClip: 0, ema: { kind: 'halflife', images: 5e5, rampup: 0.05 }, flip: false };
   }
 }
