@@ -18,3 +18,4 @@ export * from './lib/image-sources.js';
 export * from './lib/sliced-wasserstein.js';
 export * from './lib/mmd.js';
 export * from './lib/fd-fmnist/index.js';
+export * from './lib/stats-check.js';

@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadDataset } from '@pfgm/data';
 import { initBackend } from '@pfgm/tensor';
-import { openRun, solverSpec } from '@pfgm/runs';
+import { checkParentFolder, openRun, solverSpec } from '@pfgm/runs';
 import { generatedBatches } from '../generated-batches.js';
 import {
   defaultCacheDir,
@@ -18,6 +18,7 @@ import {
   listImageFiles,
   npzImageBatches,
   readStatsNpz,
+  checkStatsFile,
   writeStatsNpz,
   type GaussianStats,
   type ImageBatches,
@@ -139,23 +140,45 @@ export async function datasetStats(
   return stats;
 }
 
-/** Reference statistics: a stats .npz, a dataset spec (cached), or a folder/.npz of images. */
-async function referenceStats(ref: string, ex: InceptionExtractor, o: InceptionCliOptions): Promise<GaussianStats> {
-  const isFile = (await stat(ref).catch(() => undefined))?.isFile();
-  if (isFile && ref.endsWith('.npz')) {
+/** What `--ref` names, found out without running Inception. */
+type RefSource =
+  | { kind: 'stats'; stats: GaussianStats }
+  | { kind: 'dataset'; spec: string; split: 'train' | 'test' }
+  | { kind: 'images'; path: string; source: { count: number; batches: ImageBatches } };
+
+/** Resolves and checks `--ref` before any network runs: a stats .npz is read and checked (symmetric, PSD) here. */
+async function resolveRef(ref: string, batch: number): Promise<RefSource> {
+  const st = await stat(ref).catch(() => undefined);
+  if (st?.isFile() && ref.endsWith('.npz')) {
     try {
-      return await readStatsNpz(ref);
+      const stats = await readStatsNpz(ref);
+      checkStatsFile(stats, ref, (m) => process.stderr.write(`warning: ${m}\n`));
+      return { kind: 'stats', stats };
     } catch (e) {
       if (!/expected arrays 'mu' and 'sigma'/.test((e as Error).message)) throw e;
     }
   }
-  const exists = (await stat(ref).catch(() => undefined)) !== undefined;
-  const ds = exists ? undefined : datasetRef(ref);
-  if (ds) return datasetStats(ds, ex, o);
-  if (!exists) throw new Error(`--ref ${ref}: no such file or folder; expected a stats .npz (mu, sigma), a folder/.npz of images, or a dataset as NAME-train|NAME-test (e.g. cifar10-train)`);
-  const src = await imageSource(ref, positiveInt(o.batch, '--batch') ?? 32);
-  return (await featureStats(src.batches, ex, { onProgress: progress('reference', src.count) })).stats;
+  const ds = st ? undefined : datasetRef(ref);
+  if (ds) return { kind: 'dataset', ...ds };
+  if (!st) throw new Error(`--ref ${ref}: no such file or folder; expected a stats .npz (mu, sigma), a folder/.npz of images, or a dataset as NAME-train|NAME-test (e.g. cifar10-train)`);
+  if (!st.isDirectory() && !ref.endsWith('.npz')) throw new Error(`--ref ${ref}: expected a stats .npz (mu, sigma), a folder of PNG images or an .npz of images`);
+  return { kind: 'images', path: ref, source: await imageSource(ref, batch) }; // lists the folder / reads the .npz now
 }
+
+/** Reference statistics of a resolved `--ref`. */
+async function referenceStats(ref: RefSource, ex: InceptionExtractor, o: InceptionCliOptions): Promise<GaussianStats> {
+  switch (ref.kind) {
+    case 'stats':
+      return ref.stats;
+    case 'dataset':
+      return datasetStats(ref, ex, o);
+    case 'images':
+      return (await featureStats(ref.source.batches, ex, { onProgress: progress('reference', ref.source.count) })).stats;
+  }
+}
+
+/** Feature dimension of Inception's pool3 (FID needs more samples than this per side). */
+const POOL3_DIM = 2048;
 
 interface FidOptions extends InceptionCliOptions {
   gen?: string;
@@ -176,14 +199,27 @@ interface FidOptions extends InceptionCliOptions {
 async function generatedOrGiven(o: FidOptions, batch: number): Promise<{ count: number; batches: ImageBatches; close?: () => void }> {
   if ((o.gen === undefined) === (o.ckpt === undefined)) throw new Error('pass exactly one of --gen DIR|NPZ and --ckpt RUN');
   if (o.gen !== undefined) return imageSource(o.gen, batch, positiveInt(o.limit, '--limit'));
-  const run = await openRun(o.ckpt as string);
-  const pfgmpp = run.config.method.kind === 'pfgmpp';
-  const spec = solverSpec({ solver: o.solver ?? (pfgmpp ? 'heun' : 'rk45'), steps: positiveInt(o.steps, '--steps') }, run.config.method);
   const n = positiveInt(o.n, '--n') as number;
-  let nfe = 0;
-  const gen = generatedBatches(run, spec, n, batch, Number(o.seed), (k) => (nfe += k));
-  process.stderr.write(`generating ${n} samples from ${o.ckpt} with ${spec.kind}\n`);
-  return { ...gen, close: () => (process.stderr.write(`sampling NFE per batch ≈ ${(nfe / Math.ceil(n / batch)).toFixed(1)}\n`), run.dispose()) };
+  const seed = nonNegativeInt(o.seed, '--seed');
+  const steps = positiveInt(o.steps, '--steps');
+  const run = await openRun(o.ckpt as string);
+  try {
+    const pfgmpp = run.config.method.kind === 'pfgmpp';
+    const spec = solverSpec({ solver: o.solver ?? (pfgmpp ? 'heun' : 'rk45'), steps }, run.config.method);
+    let nfe = 0;
+    const gen = generatedBatches(run, spec, n, batch, seed, (k) => (nfe += k));
+    process.stderr.write(`generating ${n} samples from ${o.ckpt} with ${spec.kind}\n`);
+    return { ...gen, close: () => (process.stderr.write(`sampling NFE per batch ≈ ${(nfe / Math.ceil(n / batch)).toFixed(1)}\n`), run.dispose()) };
+  } catch (e) {
+    run.dispose();
+    throw e;
+  }
+}
+
+function nonNegativeInt(v: string | undefined, flag: string): number {
+  const n = Number(v ?? 0);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} ${v}: expected a non-negative integer`);
+  return n;
 }
 
 /** Adds the Inception options shared by `pfgm fid` and `pfgm stats` (read by {@link extractorFrom}). */
@@ -218,17 +254,32 @@ export function registerFid(program: Command): void {
     .option('--steps <n>', 'with --ckpt: grid intervals for fixed-step solvers (EDM/PFGM++ default 18 → NFE 35)')
     .action(async (o: FidOptions, cmd: Command) => {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
+      // Cheap checks first: options, output paths, the reference and the generated images, then Inception.
+      parseMode(opts.mode);
+      const batch = positiveInt(opts.batch, '--batch') ?? 32;
+      if (opts.saveStats !== undefined) {
+        if (!opts.saveStats.endsWith('.npz')) throw new Error(`--save-stats ${opts.saveStats}: expected an .npz file name`);
+        checkParentFolder(opts.saveStats);
+      }
+      await selectBackend(opts.backend);
+      const ref = await resolveRef(opts.ref, batch);
+      const gen = await generatedOrGiven(opts, batch);
+      if (gen.count <= POOL3_DIM && !opts.allowFew) {
+        gen.close?.();
+        throw new Error(`${gen.count} generated images: FID needs N > ${POOL3_DIM} (the Inception feature size; 10,000+ recommended, 50,000 standard), or pass --allow-few for a biased value`);
+      }
       const ex = await extractorFrom(opts);
       try {
-        const batch = positiveInt(opts.batch, '--batch') ?? 32;
-        const gen = await generatedOrGiven(opts, batch);
         const t0 = performance.now();
         const { stats, logits } = await featureStats(gen.batches, ex, { withLogits: opts.is, onProgress: progress('generated', gen.count) });
         const seconds = (performance.now() - t0) / 1000;
         gen.close?.();
-        if (opts.saveStats) await writeStatsNpz(opts.saveStats, stats);
-        const ref = await referenceStats(opts.ref, ex, opts);
-        const fid = frechetDistance(stats, ref, { fewSamples: opts.allowFew ? 'warn' : 'error', onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+        if (opts.saveStats) {
+          await mkdir(dirname(opts.saveStats), { recursive: true });
+          await writeStatsNpz(opts.saveStats, stats);
+        }
+        const refStats = await referenceStats(ref, ex, opts);
+        const fid = frechetDistance(stats, refStats, { fewSamples: opts.allowFew ? 'warn' : 'error', onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
         const is = logits ? inceptionScore(logits, ex.classes, { shuffleSeed: opts.isShuffle ? 2020 : undefined }) : undefined;
         const result = { fid, n: stats.n, mode: ex.mode, ref: opts.ref, backend: tf.getBackend(), imagesPerSecond: stats.n / seconds, ...(is ? { isMean: is.mean, isStd: is.std } : {}) };
         if (opts.json) console.log(JSON.stringify(result));

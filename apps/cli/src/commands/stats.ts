@@ -1,6 +1,9 @@
 // `pfgm stats`: Inception pool3 statistics (mu, sigma) of images or a dataset, as a pytorch-fid/TTUR-compatible .npz.
 import type { Command } from 'commander';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { featureStats, writeStatsNpz } from '@pfgm/eval';
+import { checkParentFolder } from '@pfgm/runs';
 import { datasetStats, extractorFrom, imageSource, withInceptionOptions, type InceptionCliOptions } from './fid.js';
 
 interface StatsOptions extends InceptionCliOptions {
@@ -29,17 +32,24 @@ export function registerStats(program: Command): void {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
       if (!opts.images === !opts.data) throw new Error('pass exactly one of --images DIR|NPZ or --data SPEC');
       if (opts.split !== 'train' && opts.split !== 'test') throw new Error(`--split ${opts.split}: expected train or test`);
+      // Cheap checks first: options, the output path and the input, then Inception.
+      const limit = opts.limit === undefined ? undefined : Number(opts.limit);
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit ${opts.limit}: expected a positive integer`);
+      const batch = Number(opts.batch);
+      if (!(Number.isInteger(batch) && batch > 0)) throw new Error(`--batch ${opts.batch}: expected a positive integer`);
+      if (!opts.out.endsWith('.npz')) throw new Error(`--out ${opts.out}: expected an .npz file name`);
+      checkParentFolder(opts.out);
+      if (opts.images !== undefined && !existsSync(opts.images)) throw new Error(`--images ${opts.images}: no such folder or .npz`);
       const ex = await extractorFrom(opts);
       try {
         let stats;
-        const limit = opts.limit === undefined ? undefined : Number(opts.limit);
-        if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`--limit ${opts.limit}: expected a positive integer`);
         if (opts.data) stats = await datasetStats({ spec: opts.data, split: opts.split }, ex, opts, limit);
         else if (opts.images) {
-          const src = await imageSource(opts.images, Number(opts.batch) || 32, limit);
+          const src = await imageSource(opts.images, batch, limit);
           stats = (await featureStats(src.batches, ex, { onProgress: (d) => d === src.count && process.stderr.write(`${d} images\n`) })).stats;
         }
         else throw new Error('pass --images or --data');
+        mkdirSync(dirname(opts.out), { recursive: true });
         await writeStatsNpz(opts.out, stats, opts.compress);
         console.log(`wrote ${opts.out}: mu [${stats.mu.length}], sigma [${stats.mu.length}, ${stats.mu.length}] from N = ${stats.n} images (${ex.mode})`);
         if (stats.n <= stats.mu.length) console.error(`warning: N = ${stats.n} ≤ ${stats.mu.length}: sigma is singular, FID against these stats will be unreliable`);

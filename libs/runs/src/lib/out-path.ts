@@ -1,14 +1,25 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, extname } from 'node:path';
+
+/** stat, or undefined when nothing is there (also when a part of the path is a file). */
+function statOrNone(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
 
 /**
  * Checks, before any work, that an output file can be written at `out`: it is not an existing folder, and the
  * nearest existing folder above it is a folder (missing ones are created by the writers).
  */
 export function checkParentFolder(out: string): void {
-  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`--out ${out} is a folder; expected a file name`);
+  if (statOrNone(out)?.isDirectory()) throw new Error(`--out ${out} is a folder; expected a file name`);
   for (let p = dirname(out); ; p = dirname(p)) {
-    const st = statSync(p, { throwIfNoEntry: false });
+    const st = statOrNone(p);
     if (st !== undefined) {
       if (!st.isDirectory()) throw new Error(`--out ${out}: ${p} is a file, not a folder`);
       return;
