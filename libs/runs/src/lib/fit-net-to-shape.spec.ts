@@ -11,6 +11,6 @@ describe('fitNetToShape', () => {
   });
 
   it('drops attention that has no level at the new side', () => {
-    expect(fitNetToShape({ ...preset('ddpmpp-small'), attnResolutions: [4] }, [28, 28, 1])).toMatchObject({ attnResolutions: [] });
+    expect(fitNetToShape(preset('ddpmpp-small', { attnResolutions: [4] }), [28, 28, 1])).toMatchObject({ attnResolutions: [] });
   });
 });
