@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pfgmPriorRadius, vpBeta, vpStd } from '@pfgm/field';
 import { preprocessForInception } from '@pfgm/eval';
-import { logGamma, logLikelihood, makeMethod, pfgmConfig, vpConfig, vpVelocity, type Method, type MethodConfig, type Predictor, type RawNet } from '@pfgm/methods';
+import { decode, logGamma, logLikelihood, makeMethod, pfgmConfig, vpConfig, vpVelocity, type Method, type MethodConfig, type Predictor, type RawNet } from '@pfgm/methods';
 import { Rng } from '@pfgm/tensor';
 import { initState, trainStep, type EmaSpec } from '@pfgm/train';
 
@@ -124,4 +124,31 @@ export function defaultInceptionMode(): string {
   } finally {
     img.dispose();
   }
+}
+
+/** A stand-in predictor of the right shape for each method (finite fields, no training): zeros, PFGM v = (0, −1). */
+function standInPredictor(config: MethodConfig): Predictor {
+  if (config.kind !== 'pfgm') return (x) => tf.zerosLike(x);
+  return (x) => tf.concat([tf.zeros([x.shape[0], x.size / x.shape[0]]), tf.fill([x.shape[0], 1], -1)], 1);
+}
+
+/** Field evaluations `decode` spends with Heun on an n-step grid (official improved Euler / EDM Heun: 2n − 1). */
+export async function heunNfe(config: MethodConfig, n: number): Promise<number> {
+  const m = makeMethod(config);
+  const x0 = tf.ones([1, 4]);
+  const res = await decode(m, standInPredictor(config), x0, { kind: 'heun', steps: n }, { finalize: false });
+  tf.dispose([x0, res.x]);
+  return res.nfe;
+}
+
+/** Whether `decode` applies the VP noise-removal step after a fixed-step (Euler) solve. */
+export async function vpDenoisesAfterEuler(): Promise<boolean> {
+  const m = makeMethod(vpConfig());
+  const p: Predictor = (x) => tf.onesLike(x);
+  const x0 = tf.ones([1, 4]);
+  const a = await decode(m, p, x0, { kind: 'euler', steps: 2 });
+  const b = await decode(m, p, x0, { kind: 'euler', steps: 2 }, { finalize: false });
+  const differ = tf.tidy(() => tf.max(tf.abs(tf.sub(a.x, b.x))).dataSync()[0]) > 0;
+  tf.dispose([x0, a.x, b.x]);
+  return differ;
 }

@@ -4,6 +4,7 @@ import {
   EDM_STEPS, LIKELIHOOD_Z_EXP, VZ_EPS, edmCoefficients, edmConfig, makeMethod, pfgmConfig, pfgmTrainingDefaults, pfgmppConfig, pfgmppTrainingDefaults,
   timeVariable, vpConfig, vpTrainingDefaults,
 } from '@pfgm/methods';
+import { preset } from '@pfgm/networks';
 import { edmGrid, vpGrid } from '@pfgm/ode';
 import { methodConfigFor, solverSpec, trainDefaultsFor, type DataFacts, type MethodName } from '@pfgm/runs';
 import { edmEmaDecay, warmupLr } from '@pfgm/train';
@@ -13,7 +14,7 @@ import { FMNIST_BASE } from '../images/fmnist-base.js';
 import { cellModelSpec } from '../images/image-sweep.js';
 import { toyTable } from '../toy-table/toy-table.js';
 import {
-  defaultBpdOffset, defaultInceptionMode, emaShareAfterFirstStep, lossWeight, networkLabel, pfgmPriorClip, sig, sphereConstantBpdShift, vpScoreScale,
+  defaultBpdOffset, defaultInceptionMode, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpScoreScale,
 } from './probes.js';
 import { src, type SourceRef } from './sources.js';
 
@@ -381,6 +382,14 @@ const solvers: FidelityEntry[] = [
     source: [PF('sampling.py:309-310', 'idx', 'x_new'), PF('sampling.py:587', '2 * sde.N - 1'), PP('generate.py:68', 'num_steps - 1'), EDM('README.md:91', '18 steps', 'NFE = 35')],
   },
   {
+    id: 'heun-nfe-measured', group: 'Solvers and samplers', what: 'Field evaluations of Heun / improved Euler on a 3-step grid, as `decode` runs it',
+    code: 'libs/methods/src/lib/sample.ts decode (lastStepEuler only for PFGM; EDM grids end at 0)', status: 'deviation', deviation: 'open',
+    get: async () => ({ pfgm: await heunNfe(pfgmConfig('cifar10'), 3), pfgmpp: await heunNfe(pfgmppConfig(), 3), vp: await heunNfe(vpConfig(), 3) }),
+    value: { pfgm: 5, pfgmpp: 5, vp: 6 }, official: { pfgm: 5, pfgmpp: 5, vp: 5 },
+    source: [PF('sampling.py:309-310', 'idx == self.sde.N - 1', 'x_new'), PF('sampling.py:587', '2 * sde.N - 1'), PP('generate.py:68', 'num_steps - 1')],
+    note: 'Found while building this table: Poisson_flow\'s ImprovedEulerPredictor returns the plain Euler step on the last interval for every method, VP included (the check comes before the method branch), so its VP-ODE improved Euler costs 2N − 1. The project ends VP\'s Heun with a full Heun step (its grid ends at ε, not 0): 2N evaluations. The fmnist-table "Heun (NFE 35)" VP cell therefore runs 18 steps at 36 NFE, and its last step is the trapezoid, not Euler.',
+  },
+  {
     id: 'edm-steps', group: 'Solvers and samplers', what: 'EDM/PFGM++ grid steps n: CIFAR-10 18 (NFE 35), FFHQ 64² 40 (NFE 79); default of solverSpec',
     code: 'libs/methods/src/lib/configs.ts EDM_STEPS; solverSpec', status: 'official',
     get: () => { const s = solverSpec({ solver: 'heun' }, pfgmppConfig()); return { cifar10: EDM_STEPS.cifar10, ffhq64: EDM_STEPS.ffhq64, solverSpecDefault: s.kind === 'heun' ? s.steps : null }; },
@@ -400,6 +409,20 @@ const solvers: FidelityEntry[] = [
     get: () => Array.from(vpGrid({ steps: 4 }), (t) => sig(t)),
     value: [1, 0.75025, 0.5005, 0.25075, 0.001], official: linspace(1, 1e-3, 4).map((t) => sig(t)),
     source: [PF('sampling.py:566', 'linspace', 'sde.T', 'eps'), SS('sampling.py:416', 'eps=1e-3')],
+  },
+  {
+    id: 'vp-fixed-step-denoise', group: 'Solvers and samplers', what: 'VP noise-removal step after a fixed-step (Euler / Heun) solve',
+    code: 'libs/methods/src/lib/sample.ts decode → vp finalize (every solver)', status: 'deviation', deviation: 'open',
+    get: () => vpDenoisesAfterEuler(), value: true, official: false,
+    source: [PF('sampling.py:587', 'inverse_scaler(x)'), PF('sampling.py:133', 'denoise=config.sampling.noise_removal'), SS('sampling.py:479-480', 'denoise')],
+    note: 'Found while building this table: the official noise removal belongs to the RK45 sampler (score_sde `get_ode_sampler`, Poisson_flow `get_rk45_sampler`); Poisson_flow\'s fixed-step `get_ode_sampler`, which produced the papers\' VP Euler curve, returns x as it is. The project applies one extra (uncounted) DDPM denoising step after VP Euler/Heun too. It changes every VP-ODE Euler and Heun number of fmnist-table / euler-sweep (one more network evaluation at t = ε; likely a small improvement of FD).',
+  },
+  {
+    id: 'vp-euler-step', group: 'Solvers and samplers', what: 'VP fixed-step step size at N = 4 (grid linspace(1, ε, N + 1))',
+    code: 'libs/ode/src/lib/time-grids.ts vpGrid (steps between grid points)', status: 'deviation', deviation: 'open',
+    get: () => { const g = vpGrid({ steps: 4 }); return sig(g[0] - g[1]); }, value: 0.24975, official: 0.25,
+    source: [PF('sampling.py:285', 'dt = -1. / self.sde.N'), PF('sampling.py:305', 'dt = -1. / self.sde.N')],
+    note: 'Found while building this table: Poisson_flow evaluates the VP drift at linspace(1, ε, N + 1) but steps with Δt = 1/N, not (1 − ε)/N, so it integrates a total time of 1 instead of 1 − ε (steps 0.1 % longer at ε = 1e-3). The project steps between its grid points. Negligible for the tables.',
   },
   {
     id: 'vp-fixed-steps-default', group: 'Solvers and samplers', what: 'VP fixed-step default N (no --steps/--nfe)',
@@ -454,9 +477,10 @@ const training: FidelityEntry[] = [
     note: 'gradClip 0 = no clipping, as EDM; warm-up steps = 10 Mimg / batch 512.',
   },
   {
-    id: 'train-edm-ema-decay', group: 'Training', what: 'EDM EMA β per step at batch 512 after 10 Mimg: 0.5^(batch/min(half-life, 0.05·images))',
+    id: 'train-edm-ema-decay', group: 'Training', what: 'EDM EMA β per step at batch 512: 0.5^(batch/min(half-life, 0.05·images)), during the ramp-up (51 200 images) and after (10 Mimg)',
     code: 'libs/train/src/lib/schedule.ts edmEmaDecay', status: 'official',
-    get: () => sig(edmEmaDecay(512, 10_000_000, 500_000, 0.05), 8), value: 0.99929047, official: sig(0.5 ** (512 / 500_000), 8),
+    get: () => ({ at51200img: sig(edmEmaDecay(512, 51_200, 500_000, 0.05), 8), at10Mimg: sig(edmEmaDecay(512, 10_000_000, 500_000, 0.05), 8) }),
+    value: { at51200img: 0.87055056, at10Mimg: 0.99929047 }, official: { at51200img: sig(0.5 ** (512 / (0.05 * 51_200)), 8), at10Mimg: sig(0.5 ** (512 / 500_000), 8) },
     source: [EDM('training/training_loop.py:143-146', 'ema_halflife_nimg', 'ema_rampup_ratio', 'ema_beta')],
   },
   {
@@ -509,6 +533,15 @@ const training: FidelityEntry[] = [
     get: () => 'stop with NonFiniteError (last checkpoint kept)', value: 'stop with NonFiniteError (last checkpoint kept)', official: 'replace by nan_to_num(nan 0, ±1e5), continue',
     source: [EDM('training/training_loop.py:137-139', 'nan_to_num', '1e5'), OURS('libs/train/src/lib/fit.ts', 'NonFiniteError')],
     note: 'Deliberate: a silent repair hides a diverging run. Only matters for a run that goes non-finite.',
+  },
+  {
+    id: 'net-ddpmpp', group: 'Training', what: 'U-Net preset ddpmpp (PFGM and VP CIFAR-10): channels, multipliers, blocks, attention, label embedding, dropout',
+    code: 'libs/networks/src/lib/presets.ts UNET_PRESETS.ddpmpp', status: 'official',
+    get: () => { const n = preset('ddpmpp') as { channels: number; channelMult: number[]; numBlocks: number; attnResolutions: number[]; embedding: { kind: string }; dropout: number }; return { channels: n.channels, channelMult: n.channelMult, numBlocks: n.numBlocks, attn: n.attnResolutions, embedding: n.embedding.kind, dropout: n.dropout }; },
+    value: { channels: 128, channelMult: [1, 2, 2, 2], numBlocks: 4, attn: [16], embedding: 'positional', dropout: 0.1 },
+    official: { channels: 128, channelMult: [1, 2, 2, 2], numBlocks: 4, attn: [16], embedding: 'positional', dropout: 0.1 },
+    source: [PF('configs/poisson/cifar10_ddpmpp.py:60-63', 'nf', 'ch_mult', 'num_res_blocks', 'attn_resolutions'), PF('configs/poisson/cifar10_ddpmpp.py:76', 'positional'), PF('configs/default_cifar10_configs.py:62', 'dropout'), SS('configs/vp/cifar10_ddpmpp_continuous.py:47-50', 'nf', 'ch_mult'), SS('configs/vp/cifar10_ddpmpp_continuous.py:62', 'positional')],
+    note: 'The PFGM head adds one output channel whose spatial mean is v_z (ncsnpp.py); PFGM++/EDM: preset-paper-net-pfgmpp.',
   },
   {
     id: 'train-toy-profile', group: 'Training', what: '2-D toy training profile (every method): lr, warm-up, EMA, batch, PFGM B_L, flips',
