@@ -43,14 +43,14 @@ describe('pfgm CLI', () => {
     expect(await pfgm('encode', '--ckpt', run, '--data', 'toy:8gaussians', '--limit', '4', '--out', join(dir, 'z.safetensors'))).toMatch(/max \|x − decode\(encode\(x\)\)\|/);
     expect(await pfgm('interpolate', '--ckpt', run, '--n', '5', '--solver', 'heun', '--steps', '4', '--out', join(dir, 'i.csv'))).toMatch(/1 path\(s\) of 5 points/);
     expect(await pfgm('bpd', '--ckpt', run, '--data', 'toy:8gaussians', '--limit', '8')).toMatch(/NLL \(nats\) on toy:8gaussians \(8 examples\): \d/);
-  }, 120_000);
+  }, 300_000);
 
   it('never overwrites a finished run silently, and resumes only with the same settings', async () => {
     await expect(pfgm(...trainArgs)).rejects.toThrow(/already holds a finished run; refusing to overwrite/);
     await expect(pfgm(...trainArgs, '--resume')).rejects.toThrow(/already finished its 6 steps/);
     await expect(pfgm(...trainArgs.map((a) => (a === '64' ? '32' : a)), '--resume', '--steps', '9')).rejects.toThrow(/config\.train\.batchSize: checkpoint 64, expected 32/);
     expect(await pfgm(...trainArgs.filter((a, i) => !(i > 0 && trainArgs[i - 1] === '--steps') && a !== '--steps'), '--steps', '9', '--resume')).toMatch(/trained 9 steps/);
-  });
+  }, 120_000);
 
   it('rejects bad input with a clear message', async () => {
     const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (e instanceof CommanderError ? e.code : e.message));
@@ -61,7 +61,7 @@ describe('pfgm CLI', () => {
     await expect(pfgm('sample', '--ckpt', run, '--solver', 'leapfrog', '--out', join(dir, 'a.png'))).rejects.toThrow(/expected euler, heun, rk4 or rk45/);
     await expect(pfgm('train', '--method', 'vp', '--data', 'toy:moons', '--net', 'ddpm-small', '--out', join(dir, 'y'))).rejects.toThrow(/does not fit/);
     await expect(pfgm('train', '--method', 'vp', '--data', 'toy:nope', '--out', join(dir, 'z'))).rejects.toThrow(/nope/);
-  });
+  }, 120_000);
 
   it('Ctrl-C writes a checkpoint and exits 130; --resume continues from it', async () => {
     const bin = fileURLToPath(new URL('../bin/pfgm.mjs', import.meta.url));
@@ -84,5 +84,5 @@ describe('pfgm CLI', () => {
     expect(existsSync(join(out, 'DONE'))).toBe(false);
     const step = Number(/interrupted at step (\d+)/.exec(stderr)![1]);
     expect(await pfgm(...args.slice(2).map((a) => (a === '100000' ? String(step + 2) : a)), '--resume')).toMatch(new RegExp(`trained ${step + 2} steps`));
-  }, 60_000);
+  }, 180_000);
 });

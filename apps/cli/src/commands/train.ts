@@ -3,7 +3,7 @@ import { loadDataset } from '@pfgm/data';
 import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
 import {
   cpuTrainDefaults, fitNetToShape, METHOD_NAMES, methodConfigFor, NON_NEGATIVE, NON_NEGATIVE_INT, POSITIVE, POSITIVE_INT, precheckRunFolder,
-  TRAIN_PROFILES, trainDefaultsFor, trainRun, UNIT, type MethodName, type TrainProfile, type TrainRunConfig,
+  TRAIN_PROFILES, trainDefaultsFor, trainRun, UNIT, type MethodName, type TrainDefaults, type TrainProfile, type TrainRunConfig,
 } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
 import { dimension, int, num, oneOf } from '../parse.js';
@@ -58,7 +58,7 @@ export function registerTrain(program: Command): void {
 export function resolveTrainConfig(o: Record<string, any>, shape: readonly number[], avgNorm: number, dsName: string): TrainRunConfig {
   const methodName = (o.D === Infinity && o.method === 'pfgmpp' ? 'edm' : o.method) as MethodName;
   const toy = shape.length === 1;
-  const d: Record<string, any> = toy ? trainDefaultsFor(methodName, 'toy') : o.profile === 'cpu' ? cpuTrainDefaults(methodName) : trainDefaultsFor(methodName, 'paper');
+  const d: TrainDefaults & { flip?: boolean } = toy ? trainDefaultsFor(methodName, 'toy') : o.profile === 'cpu' ? cpuTrainDefaults(methodName) : trainDefaultsFor(methodName, 'paper');
   const method = methodConfigFor(methodName, { shape, avgNorm, cifar10: dsName.startsWith('cifar10') }, o.D);
   const net: NetworkConfig = fitNetToShape(preset(o.net as PresetName), shape);
   if (toy !== (net.kind === 'mlp')) throw new Error(`--net ${o.net} does not fit ${dsName} (shape [${shape}]): use ${toy ? 'mlp for point data' : 'a U-Net preset (e.g. ddpmpp-small) for images'}`);
