@@ -152,3 +152,16 @@ export async function vpDenoisesAfterEuler(): Promise<boolean> {
   tf.dispose([x0, a.x, b.x]);
   return differ;
 }
+
+/** Entries per sample of the state PFGM's RK45 integrates (the error norm averages over them), for a 2×2×1 image. */
+export async function pfgmRk45StateEntries(): Promise<number> {
+  const c = pfgmConfig('cifar10');
+  const x0 = tf.ones([1, 2, 2, 1]);
+  let entries = 0;
+  const res = await decode(makeMethod(c), standInPredictor(c), x0, { kind: 'rk45', rtol: 1e-4, atol: 1e-4 }, {
+    finalize: false,
+    onStep: (s) => { entries = s.x.size / s.x.shape[0]; },
+  });
+  tf.dispose([x0, res.x]);
+  return entries;
+}
