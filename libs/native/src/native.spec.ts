@@ -102,9 +102,13 @@ describe('@pfgm/native', () => {
       expect(() => addon.dsyevd(3, new Float64Array(8), new Float64Array(3))).toThrow(RangeError);
     });
 
-    it('conv2d forward/backward match direct sums (stride 2, dilation 2, asymmetric padding)', () => {
+    it.each([
+      { name: 'stride (2, 1), dilation (1, 2), asymmetric padding: col2im input gradient', sh: 2, sw: 1, dh: 1, dw: 2, pt: 1, pl: 0, co: 4 },
+      { name: "stride 1, 'same' padding: input gradient as a flipped-filter forward conv", sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 0, co: 4 },
+      { name: 'stride 1, one output channel', sh: 1, sw: 1, dh: 1, dw: 1, pt: 1, pl: 1, co: 1 },
+    ])('conv2d forward/backward match direct sums ($name)', ({ sh, sw, dh, dw, pt, pl, co }) => {
       const addon = requireNative();
-      const [n, h, w, ci, co, kh, kw, sh, sw, dh, dw, pt, pl] = [2, 7, 6, 3, 4, 3, 2, 2, 1, 1, 2, 1, 0];
+      const [n, h, w, ci, kh, kw] = [2, 7, 6, 3, 3, 2];
       const ho = Math.floor((h + pt + 1 - (dh * (kh - 1) + 1)) / sh) + 1; // pad bottom 1
       const wo = Math.floor((w + pl + 1 - (dw * (kw - 1) + 1)) / sw) + 1; // pad right 1
       const g = convGeometry({
@@ -169,6 +173,20 @@ describe('@pfgm/native', () => {
           for (let k = 0; k < n; k++) s += vectors[k * n + i] * values[k] * vectors[k * n + j];
           expect(Math.abs(s - a[i * n + j])).toBeLessThan(1e-12);
         }
+    });
+
+    it('dpotrf: L·Lᵀ = A in the lower triangle; info > 0 for an indefinite matrix', () => {
+      const addon = requireNative();
+      const A = Float64Array.of(4, 2, 0, 2, 5, 1, 0, 1, 3);
+      const L = Float64Array.from(A);
+      expect(addon.dpotrf(3, L)).toBe(0);
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j <= i; j++) {
+          let s = 0;
+          for (let k = 0; k <= j; k++) s += L[i * 3 + k] * L[j * 3 + k];
+          expect(s).toBeCloseTo(A[i * 3 + j], 12);
+        }
+      expect(addon.dpotrf(2, Float64Array.of(1, 2, 2, 1))).toBeGreaterThan(0);
     });
 
     it('thread count can be set and read back', () => {

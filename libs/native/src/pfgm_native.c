@@ -231,39 +231,35 @@ static int pointwise(const Conv *c) {
 
 typedef enum { FWD, BWD_INPUT, BWD_FILTER } ConvOp;
 
-static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
-  size_t argc = 7;
-  napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 7) FAIL("conv2d: expected 7 arguments");
-  Conv c;
-  Array arr[3];
-  int64_t off[3];
-  if (!get_conv(env, argv[0], &c)) FAIL("conv2d: bad geometry");
-  for (int i = 0; i < 3; i++) {
-    if (!get_array(env, argv[1 + 2 * i], napi_float32_array, &arr[i]) || !get_i64(env, argv[2 + 2 * i], &off[i]))
-      FAIL("conv2d: wrong argument types");
+// A second scratch buffer (the flipped filter of the stride-1 input gradient), also per thread.
+static _Thread_local float *scratch2 = NULL;
+static _Thread_local size_t scratch2_size = 0;
+
+static float *scratch2_floats(size_t n) {
+  if (n > scratch2_size) {
+    free(scratch2);
+    scratch2 = malloc(n * sizeof(float));
+    scratch2_size = scratch2 == NULL ? 0 : n;
   }
+  return scratch2;
+}
+
+// FWD: (p0 = x, p1 = w) → p2 = y; BWD_INPUT: (dy, w) → dx; BWD_FILTER: (x, dy) → dw. Sizes checked by the caller.
+// Returns 0 when a scratch buffer cannot be allocated.
+static int conv_compute(const Conv *cp, ConvOp op, const float *p0, const float *p1, float *p2) {
+  const Conv c = *cp;
   int64_t xs = c.n * c.h * c.w * c.ci, ys = c.n * c.ho * c.wo * c.co, ws = c.kh * c.kw * c.ci * c.co;
-  // FWD: (x, w) → y; BWD_INPUT: (dy, w) → dx; BWD_FILTER: (x, dy) → dw.
-  int64_t need[3];
-  if (op == FWD) { need[0] = xs; need[1] = ws; need[2] = ys; }
-  else if (op == BWD_INPUT) { need[0] = ys; need[1] = ws; need[2] = xs; }
-  else { need[0] = xs; need[1] = ys; need[2] = ws; }
-  for (int i = 0; i < 3; i++) if (!fits(&arr[i], off[i], need[i])) FAIL("conv2d: an operand is shorter than its shape");
-  float *p0 = (float *)arr[0].data + off[0], *p1 = (float *)arr[1].data + off[1], *p2 = (float *)arr[2].data + off[2];
   int64_t R = c.n * c.ho * c.wo, KC = c.kh * c.kw * c.ci;
   if (op == FWD) {
-    if (ys == 0) return NULL;
-    if (KC == 0) { memset(p2, 0, (size_t)ys * sizeof(float)); return NULL; }
+    if (ys == 0) return 1;
+    if (KC == 0) { memset(p2, 0, (size_t)ys * sizeof(float)); return 1; }
   } else if (op == BWD_INPUT) {
-    if (xs == 0) return NULL;
-    memset(p2, 0, (size_t)xs * sizeof(float));
-    if (ys == 0 || KC == 0) return NULL;
+    if (xs == 0) return 1;
+    if (ys == 0 || KC == 0) { memset(p2, 0, (size_t)xs * sizeof(float)); return 1; }
   } else {
-    if (ws == 0) return NULL;
+    if (ws == 0) return 1;
     memset(p2, 0, (size_t)ws * sizeof(float));
-    if (R == 0 || xs == 0) return NULL;
+    if (R == 0 || xs == 0) return 1;
   }
   if (pointwise(&c)) {
     int ci = (int)(c.ci > 0 ? c.ci : 1), co = (int)(c.co > 0 ? c.co : 1);
@@ -273,14 +269,26 @@ static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)R, (int)c.ci, (int)c.co, 1.0f, p0, co, p1, co, 0.0f, p2, ci);
     else
       cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)c.ci, (int)c.co, (int)R, 1.0f, p0, ci, p1, co, 0.0f, p2, co);
-    return NULL;
+    return 1;
   }
+  if (op == BWD_INPUT && c.sh == 1 && c.sw == 1 && c.dh == 1 && c.dw == 1) {
+    // Stride 1: dx is the forward convolution of dy with the flipped filter w'[a, b, co, ci] = w[kh−1−a, kw−1−b, ci, co]
+    // and pads kh−1−pt, kw−1−pl (im2col + one well-shaped sgemm instead of a thin sgemm + col2im scatter; this is
+    // what keeps Co = 1 output layers fast).
+    float *wf = scratch2_floats((size_t)ws);
+    if (wf == NULL) return 0;
+    for (int64_t a = 0; a < c.kh; a++)
+      for (int64_t b = 0; b < c.kw; b++)
+        for (int64_t i = 0; i < c.ci; i++)
+          for (int64_t o = 0; o < c.co; o++)
+            wf[((a * c.kw + b) * c.co + o) * c.ci + i] = p1[(((c.kh - 1 - a) * c.kw + (c.kw - 1 - b)) * c.ci + i) * c.co + o];
+    Conv t = {c.n, c.ho, c.wo, c.co, c.h, c.w, c.ci, c.kh, c.kw, 1, 1, 1, 1, c.kh - 1 - c.pt, c.kw - 1 - c.pl};
+    return conv_compute(&t, FWD, p0, wf, p2);
+  }
+  if (op == BWD_INPUT) memset(p2, 0, (size_t)xs * sizeof(float));
   int64_t rows = block_rows(&c);
   float *col = scratch_floats((size_t)(rows * KC));
-  if (col == NULL) {
-    napi_throw_error(env, NULL, "conv2d: out of memory for the im2col buffer");
-    return NULL;
-  }
+  if (col == NULL) return 0;
   int co = (int)(c.co > 0 ? c.co : 1);
   for (int64_t r0 = 0; r0 < R; r0 += rows) {
     int64_t r1 = r0 + rows < R ? r0 + rows : R;
@@ -301,6 +309,30 @@ static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
                   co, 1.0f, p2, co);
     }
   }
+  return 1;
+}
+
+static napi_value conv(napi_env env, napi_callback_info info, ConvOp op) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 7) FAIL("conv2d: expected 7 arguments");
+  Conv c;
+  Array arr[3];
+  int64_t off[3];
+  if (!get_conv(env, argv[0], &c)) FAIL("conv2d: bad geometry");
+  for (int i = 0; i < 3; i++) {
+    if (!get_array(env, argv[1 + 2 * i], napi_float32_array, &arr[i]) || !get_i64(env, argv[2 + 2 * i], &off[i]))
+      FAIL("conv2d: wrong argument types");
+  }
+  int64_t xs = c.n * c.h * c.w * c.ci, ys = c.n * c.ho * c.wo * c.co, ws = c.kh * c.kw * c.ci * c.co;
+  int64_t need[3];
+  if (op == FWD) { need[0] = xs; need[1] = ws; need[2] = ys; }
+  else if (op == BWD_INPUT) { need[0] = ys; need[1] = ws; need[2] = xs; }
+  else { need[0] = xs; need[1] = ys; need[2] = ws; }
+  for (int i = 0; i < 3; i++) if (!fits(&arr[i], off[i], need[i])) FAIL("conv2d: an operand is shorter than its shape");
+  float *p0 = (float *)arr[0].data + off[0], *p1 = (float *)arr[1].data + off[1], *p2 = (float *)arr[2].data + off[2];
+  if (!conv_compute(&c, op, p0, p1, p2)) napi_throw_error(env, NULL, "conv2d: out of memory for a scratch buffer");
   return NULL;
 }
 

@@ -115,6 +115,8 @@ const convCases: ConvCase[] = [
   { x: [4, 28, 28, 32], k: [3, 3], co: 32, s: [1, 1], pad: 'same' }, // the 28×28 U-Net's main conv
   { x: [2, 16, 16, 64], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
   { x: [2, 16, 16, 32], k: [1, 1], co: 64, s: [1, 1], pad: 'valid' }, // 1×1 skip: one plain product
+  { x: [2, 28, 28, 16], k: [3, 3], co: 1, s: [1, 1], pad: 'same' }, // output layer (Co = 1)
+  { x: [2, 28, 28, 1], k: [3, 3], co: 16, s: [1, 1], pad: 'same' }, // input layer (Ci = 1: forward stays on XNNPACK)
   { x: [2, 9, 9, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'valid' },
   { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: [1, 1], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [3, 10, 11, 2], k: [3, 3], co: 5, s: [2, 2], pad: 'same' },

@@ -1,0 +1,141 @@
+// U-Net training step with the OpenBLAS kernels (@pfgm/native) vs the plain wasm path, in one process (issue 13):
+// the Fashion-MNIST cpu preset's 28×28 net (ddpmpp-small, 16 channels, 1 block, attention at 14, 1 channel) and the
+// 32×32×3 bench net (ddpmpp-small, PFGM head), batch 32, Adam. Rounds alternate native / wasm on the same weights
+// and batch; PyTorch (bench/unet_torch.py, the 32×32 net) runs before each round. Medians of rounds; then one native
+// step is profiled (tf.profile) to show what is left above 5 %.
+//   npx tsx --conditions=@pfgm/source libs/networks/bench/unet-native.bench.ts   env BENCH_ROUNDS (3), BENCH_ITERS (3),
+//   BENCH_SKIP_TORCH=1, BENCH_PROFILE=never
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadNative } from '@pfgm/native';
+import { initBackend, registerWasmKernels, Rng } from '@pfgm/tensor';
+import { buildNetwork, preset, type Network } from '@pfgm/networks';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ITERS = Number(process.env.BENCH_ITERS ?? 3);
+const BATCH = 32;
+
+interface Case {
+  name: string;
+  net: Network;
+  opt: tf.Optimizer;
+  x: tf.Tensor;
+  cond: tf.Tensor1D;
+  target: tf.Tensor;
+}
+
+function makeCase(name: string, overrides: object, inShape: number[], outShape: number[], seed: number): Case {
+  const net = buildNetwork(preset('ddpmpp-small', overrides), { inShape, outShape }, new Rng(seed));
+  const rng = new Rng(seed + 1);
+  return {
+    name,
+    net,
+    opt: tf.train.adam(2e-4),
+    x: rng.normal([BATCH, ...inShape]),
+    cond: tf.tensor1d(Float32Array.from(rng.uniformArray(BATCH), (u) => 40 * u)) as tf.Tensor1D,
+    target: rng.normal([BATCH, ...outShape]),
+  };
+}
+
+function step(c: Case): void {
+  const loss = c.opt.minimize(() => tf.mean(tf.square(tf.sub(c.net.apply(c.x, c.cond, true), c.target))) as tf.Scalar, true, c.net.trainableWeights);
+  loss?.dataSync();
+  loss?.dispose();
+}
+
+function medianMs(fn: () => void): number {
+  fn();
+  const ts: number[] = [];
+  for (let i = 0; i < ITERS; i++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+}
+
+function torchTrainMs(threads: number): { ms: number; label: string } | null {
+  if (process.env.BENCH_SKIP_TORCH === '1') return null;
+  const script = fileURLToPath(new URL('./unet_torch.py', import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [script, '--train-steps', String(ITERS), '--forward-steps', '1', '--threads', String(threads)], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { train_ms: number; torch: string; threads: number };
+  return { ms: out.train_ms, label: `torch ${out.torch}, ${out.threads} threads` };
+}
+
+const median = (xs: number[]) => {
+  const v = [...xs].sort((p, q) => p - q);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+async function main(): Promise<void> {
+  const status = loadNative();
+  if (!status.available) throw new Error(`@pfgm/native unavailable: ${status.reason}`);
+  const info = await initBackend('wasm-native');
+  const cases = [
+    makeCase('28×28×1 (fmnist cpu preset net)', { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] }, [28, 28, 1], [28, 28, 1], 0),
+    makeCase('32×32×3 (bench net, PFGM head)', {}, [32, 32, 3], [32 * 32 * 3 + 1], 10),
+  ];
+  const ms: Record<string, { native: number[]; wasm: number[] }> = {};
+  const torch: number[] = [];
+  let torchLabel = 'PyTorch skipped or unavailable';
+  for (let r = 0; r < ROUNDS; r++) {
+    const t = torchTrainMs(info.threads);
+    if (t != null) {
+      torch.push(t.ms);
+      torchLabel = t.label;
+    }
+    for (const side of ['native', 'wasm'] as const) {
+      registerWasmKernels(side === 'native' ? { native: status.addon } : {});
+      for (const c of cases) (ms[c.name] ??= { native: [], wasm: [] })[side].push(medianMs(() => step(c)));
+    }
+  }
+  registerWasmKernels({ native: status.addon });
+  console.log(
+    `\nU-Net training step, batch ${BATCH}, Adam; wasm ${info.threads} thread(s), OpenBLAS ${status.addon.getThreads()} thread(s); ${torchLabel}\n` +
+      `${ROUNDS} alternating rounds × ${ITERS} steps (medians); load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
+  );
+  console.table(
+    cases.map((c) => {
+      const n = median(ms[c.name].native);
+      const w = median(ms[c.name].wasm);
+      const t = c.name.startsWith('32') && torch.length > 0 ? median(torch) : undefined;
+      return {
+        net: c.name,
+        'native ms/step': n.toFixed(0),
+        'wasm ms/step': w.toFixed(0),
+        'native ÷ wasm': `${(w / n).toFixed(2)}×`,
+        'torch ms/step': t?.toFixed(0) ?? 'n/a',
+        'native ÷ torch': t == null ? 'n/a' : `${(t / n).toFixed(2)}×`,
+      };
+    }),
+  );
+  console.log('target (issue 13): U-Net training step ≥ 2× the wasm path.');
+  if (process.env.BENCH_PROFILE !== 'never') {
+    for (const c of cases) {
+      const p = await tf.profile(() => step(c));
+      const byName = new Map<string, number>();
+      let total = 0;
+      for (const k of p.kernels) {
+        const t = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : await k.kernelTimeMs;
+        const v = typeof t === 'number' ? t : 0;
+        byName.set(k.name, (byName.get(k.name) ?? 0) + v);
+        total += v;
+      }
+      console.log(`\nprofile, native, ${c.name}: kernel time ${total.toFixed(0)} ms; kernels ≥ 5 %:`);
+      for (const [name, v] of [...byName].sort((a, b) => b[1] - a[1]).filter(([, v]) => v >= 0.05 * total)) {
+        console.log(`  ${name.padEnd(24)} ${v.toFixed(1).padStart(8)} ms ${((100 * v) / total).toFixed(1).padStart(5)} %`);
+      }
+    }
+  }
+  for (const c of cases) {
+    tf.dispose([c.x, c.cond, c.target]);
+    c.opt.dispose();
+    c.net.dispose();
+  }
+}
+
+await main();
+process.exit(0);
