@@ -12,3 +12,4 @@ export * from './lib/fit-net-to-shape.js';
 export * from './lib/run-checkpoint.js';
 export * from './lib/train-log.js';
 export * from './lib/out-path.js';
+export * from './lib/train-loss-plot.js';

@@ -49,7 +49,8 @@ describe('trainRun', () => {
   it('writes the run and its train-log.csv, and a checkpoint that records method, net and data shape', async () => {
     const dir = join(root, 'ok');
     await trainRun(config(), opts(dir));
-    expect(readdirSync(dir).sort()).toEqual(['DONE', 'checkpoint.safetensors', 'config.json', 'provenance.json', 'train-log.csv']);
+    expect(readdirSync(dir).sort()).toEqual(['DONE', 'checkpoint.safetensors', 'config.json', 'provenance.json', 'train-log.csv', 'train-loss.svg']);
+    expect(readFileSync(join(dir, 'train-loss.svg'), 'utf8')).toMatch(/<svg[\s\S]*training loss/);
     expect(readFileSync(join(dir, 'train-log.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     const run = await openRun(dir);
     expect(run.step).toBe(2);

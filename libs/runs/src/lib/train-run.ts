@@ -14,6 +14,7 @@ import { checkCheckpointMatches, checkpointExtraFor } from './run-checkpoint.js'
 import { sampleGrid } from './sample-grid.js';
 import { RUN_FILES, type TrainRunConfig } from './run-config.js';
 import { openTrainLog, type TrainLog } from './train-log.js';
+import { plotTrainLog, TRAIN_LOSS_PLOT } from './train-loss-plot.js';
 
 /** How a training run treats its folder and the terminal. */
 export interface TrainRunOptions {
@@ -58,7 +59,7 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 type FolderPlan = { kind: 'fresh' } | { kind: 'overwrite' } | { kind: 'resume'; finished: boolean };
 
 /** Entries of a run folder that a training run writes (the only ones `--overwrite` removes). */
-const OWNED = new Set<string>([RUN_FILES.config, 'provenance.json', RUN_FILES.checkpoint, RUN_FILES.log, 'DONE', 'samples']);
+const OWNED = new Set<string>([RUN_FILES.config, 'provenance.json', RUN_FILES.checkpoint, RUN_FILES.log, TRAIN_LOSS_PLOT, 'DONE', 'samples']);
 
 /** Trains `config` into `opts.dir`: config.json, provenance.json, checkpoint.safetensors, DONE when finished. */
 export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): Promise<TrainRunResult> {
@@ -139,7 +140,11 @@ async function loop(
     bar?.stop();
     for (const [s, h] of Object.entries(handlers)) process.off(s, h);
   }
-  if (signal === undefined) finishRun(opts.dir);
+  if (signal === undefined) {
+    await plotTrainLog(join(opts.dir, RUN_FILES.log), join(opts.dir, TRAIN_LOSS_PLOT), `${config.methodName}, ${config.data.spec}`).catch((e: Error) =>
+      (opts.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`warning: could not draw ${TRAIN_LOSS_PLOT}: ${e.message}`));
+    finishRun(opts.dir);
+  }
   return { dir: opts.dir, step: state.step, interrupted: signal !== undefined, signal, lastLoss };
 }
 
