@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dequantized, type Dataset } from '@pfgm/data';
 import { pfgmPriorRadius, vpBeta, vpStd } from '@pfgm/field';
 import { preprocessForInception } from '@pfgm/eval';
 import { decode, logGamma, logLikelihood, makeMethod, pfgmConfig, vpConfig, vpVelocity, type Method, type MethodConfig, type Predictor, type RawNet } from '@pfgm/methods';
@@ -164,4 +165,14 @@ export async function pfgmRk45StateEntries(): Promise<number> {
   });
   tf.dispose([x0, res.x]);
   return entries;
+}
+
+/** The 8-bit bin each dequantized pixel lands in, ⌊128·(y + 1)⌋, for pixels 0, 128 and 255 (`dequantized` of @pfgm/data). */
+export function dequantizedBins(): number[] {
+  const pixels = [0, 128, 255];
+  const ds = { kind: 'image', sampleShape: [3], gather: () => Float32Array.from(pixels, (p) => p / 127.5 - 1) } as unknown as Dataset;
+  const y = dequantized(ds, [0], new Rng(0));
+  const v = Array.from(y.dataSync(), (t) => Math.floor(128 * (t + 1)));
+  y.dispose();
+  return v;
 }

@@ -14,7 +14,7 @@ import { FMNIST_BASE } from '../images/fmnist-base.js';
 import { cellModelSpec } from '../images/image-sweep.js';
 import { toyTable } from '../toy-table/toy-table.js';
 import {
-  defaultBpdOffset, defaultInceptionMode, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpScoreScale,
+  defaultBpdOffset, defaultInceptionMode, dequantizedBins, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpScoreScale,
 } from './probes.js';
 import { src, type SourceRef } from './sources.js';
 
@@ -590,6 +590,12 @@ const likelihood: FidelityEntry[] = [
     code: 'libs/methods/src/lib/likelihood.ts logLikelihood (bpdOffset default)', status: 'official',
     get: () => defaultBpdOffset(), value: 7, official: 7,
     source: [PF('likelihood.py:239', 'offset', '7.'), SS('likelihood.py:109', 'offset', '7.')],
+  },
+  {
+    id: 'bpd-dequantization', group: 'Likelihood and bits/dim', what: 'Uniform dequantization y = (p + u)/128 − 1: the 8-bit bin ⌊128(y + 1)⌋ of pixels 0, 128, 255',
+    code: 'libs/data/src/lib/dequantize.ts dequantized', status: 'official',
+    get: () => dequantizedBins(), value: [0, 128, 255], official: [0, 128, 255],
+    source: [SS('datasets.py:171-172', 'uniform_dequantization', '255.', '256.'), SS('datasets.py:25-27', 'centered', '* 2.'), PF('datasets.py:171-172', 'uniform', '256.')],
   },
   {
     id: 'likelihood-eps', group: 'Likelihood and bits/dim', what: 'VP likelihood ODE start time ε (sampling uses 1e-3)',
