@@ -73,14 +73,15 @@ export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): P
   const ds = opts.dataset ?? (await loadDataset(config.data.spec, { limit: config.data.limit, size: config.data.size, channels: config.data.channels, dataDir: config.data.dataDir }));
   const t = config.train;
   const data = datasetSource(ds, { batchSize: t.batchSize, referenceSize: t.referenceSize, seed: t.seed, flip: t.flip });
-  const lock = opts.lock ?? (await acquireLock(dir, 'pfgm train'));
   const method = makeMethod(config.method);
   const io = method.networkIo(config.data.shape);
-  const net = buildNetwork(config.net, io, new Rng(config.train.seed, [0x6e6574])); // init stream "net"
+  const net = buildNetwork(config.net, io, new Rng(config.train.seed, [0x6e6574])); // init stream "net"; refuses a net that does not fit the data
   const state = initState(net);
   const rng = new Rng(config.train.seed);
   const ckpt = join(dir, RUN_FILES.checkpoint);
+  let lock = opts.lock;
   try {
+    lock ??= await acquireLock(dir, 'pfgm train');
     const plan = planFolder(config, opts); // again, now that no one else can change the folder
     if (plan.kind === 'resume' && existsSync(ckpt)) {
       checkCheckpointMatches(ckpt, await restoreTrainCheckpoint(ckpt, net, state, rng), config, join(dir, RUN_FILES.config));
@@ -97,7 +98,7 @@ export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): P
     tf.dispose(state.ema);
     disposeAdam(state.adam);
     net.dispose();
-    if (opts.lock === undefined) lock.release();
+    if (opts.lock === undefined) lock?.release();
   }
 }
 
