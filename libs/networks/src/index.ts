@@ -6,3 +6,13 @@ export * from './lib/ops.js';
 export { pfgmHead } from './lib/pfgm-head.js';
 export * from './lib/checkpoint.js';
 export { readSafetensors, writeSafetensors, type NamedTensor, type SafetensorsContents } from './lib/safetensors.js';
+export {
+  loadNcsnpp,
+  ncsnppKeyMapping,
+  ncsnppToUNet,
+  readScoreSdeCheckpoint,
+  type NcsnppConfig,
+  type ScoreSdeCheckpoint,
+  type WeightChoice,
+} from './lib/released/score-sde.js';
+export type { KeyMapping, Layout } from './lib/released/official-weights.js';

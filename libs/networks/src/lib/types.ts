@@ -46,6 +46,10 @@ export interface UNetConfig {
   dropout: number;
   /** Label embedding. DDPM / DDPM++: positional; NCSN++: Fourier, scale 16. */
   embedding: EmbeddingConfig;
+  /** 'ddpmpp' only: residual joins (x + h)/√2 (score_sde `skip_rescale`). Default true. */
+  skipRescale?: boolean;
+  /** 'ddpmpp' only: FIR kernel of the BigGAN up/down blocks (score_sde `fir=True`, `fir_kernel` [1, 3, 3, 1]). Default none. */
+  firKernel?: number[];
 }
 
 export type NetworkConfig = MlpConfig | UNetConfig;

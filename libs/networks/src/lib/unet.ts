@@ -46,7 +46,9 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
   const temb1 = declareDense(store, 'temb.dense1', tembDim, tembDim);
   const convIn = declareConv(store, 'conv_in', 3, C, nf);
   const res = (name: string, cin: number, cout: number, resample?: 'up' | 'down'): ResBlock =>
-    declareResBlock(store, name, { style, cin, cout, tembDim, dropout: config.dropout, resample });
+    declareResBlock(store, name, {
+      style, cin, cout, tembDim, dropout: config.dropout, resample, skipRescale: config.skipRescale, firKernel: config.firKernel,
+    });
 
   const steps: Step[] = [];
   const hsC = [nf];
@@ -55,7 +57,7 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
     for (let j = 0; j < numBlocks; j++) {
       const block = res(`down.${i}.block.${j}`, ch, nf * channelMult[i]);
       ch = nf * channelMult[i];
-      const attn = attnResolutions.includes(resolutions[i]) ? declareAttnBlock(store, `down.${i}.attn.${j}`, style, ch) : null;
+      const attn = attnResolutions.includes(resolutions[i]) ? declareAttnBlock(store, `down.${i}.attn.${j}`, style, ch, config.skipRescale) : null;
       steps.push(encoderStep(block, attn));
       hsC.push(ch);
     }
@@ -71,7 +73,7 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
     }
   }
   const mid0 = res('mid.block.0', ch, ch);
-  const midAttn = declareAttnBlock(store, 'mid.attn', style, ch);
+  const midAttn = declareAttnBlock(store, 'mid.attn', style, ch, config.skipRescale);
   const mid1 = res('mid.block.1', ch, ch);
   steps.push((_h, hs, t, ctx) => mid1(midAttn(mid0(hs[hs.length - 1], t, ctx)), t, ctx));
   for (let i = levels - 1; i >= 0; i--) {
@@ -81,7 +83,7 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
       steps.push((h, hs, t, ctx) => block(tf.concat([h, popSkip(hs)], 3), t, ctx));
     }
     if (attnResolutions.includes(resolutions[i])) {
-      const attn = declareAttnBlock(store, `up.${i}.attn`, style, ch);
+      const attn = declareAttnBlock(store, `up.${i}.attn`, style, ch, config.skipRescale);
       steps.push((h) => attn(h));
     }
     if (i !== 0) {

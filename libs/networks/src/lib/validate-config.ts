@@ -41,6 +41,15 @@ export function validateConfig(config: NetworkConfig, io: NetworkIo): void {
       }
       if (!(config.dropout >= 0 && config.dropout < 1)) fail('dropout', config.dropout, 'a rate in [0, 1) (score_sde: 0.1)');
       validateEmbedding(config.embedding);
+      if (config.skipRescale !== undefined && (typeof config.skipRescale !== 'boolean' || config.style !== 'ddpmpp')) {
+        fail('skipRescale', config.skipRescale, "a boolean, with style 'ddpmpp' only");
+      }
+      if (config.firKernel !== undefined) {
+        const k = config.firKernel;
+        if (config.style !== 'ddpmpp' || !Array.isArray(k) || k.length < 2 || k.length % 2 !== 0 || !k.every(Number.isFinite) || !(k.reduce((a, b) => a + b, 0) !== 0)) {
+          fail('firKernel', k, "an even-length list of numbers with a non-zero sum (NCSN++: [1, 3, 3, 1]), with style 'ddpmpp' only");
+        }
+      }
       return;
     default:
       fail('kind', (config as { kind?: unknown })?.kind, "'mlp' or 'unet'");

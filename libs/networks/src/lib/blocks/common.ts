@@ -57,8 +57,8 @@ export function declareGroupNorm(store: ParamStore, name: string, style: Style, 
   }));
 }
 
-/** Residual join: DDPM x + h; DDPM++ (x + h)/√2 (`skip_rescale=True`). */
-export function residual(style: Style): (x: tf.Tensor, h: tf.Tensor) => tf.Tensor {
-  return style === 'ddpm' ? (x, h) => tf.add(x, h) : (x, h) => tf.mul(tf.add(x, h), Math.SQRT1_2);
+/** Residual join: DDPM x + h; DDPM++ (x + h)/√2 (score_sde `skip_rescale`, default on for 'ddpmpp'). */
+export function residual(style: Style, skipRescale = style === 'ddpmpp'): (x: tf.Tensor, h: tf.Tensor) => tf.Tensor {
+  return skipRescale ? (x, h) => tf.mul(tf.add(x, h), Math.SQRT1_2) : (x, h) => tf.add(x, h);
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { avgPool2x, conv2d, dense, dropout, groupNormSilu, nin, upsampleNearest2x } from '../ops.js';
 import type { ParamStore } from '../param-store.js';
+import { firDownsample2x, firUpsample2x } from './fir.js';
 import {
   declareConv,
   declareDense,
@@ -21,6 +22,10 @@ export interface ResBlockOptions {
   dropout: number;
   /** BigGAN resampling inside the block (DDPM++ only): nearest 2× up or 2×2 average-pool down. */
   resample?: 'up' | 'down';
+  /** Residual join (x + h)/√2; default: the style's (see {@link residual}). */
+  skipRescale?: boolean;
+  /** FIR kernel for the resampling (score_sde `fir=True`), e.g. [1, 3, 3, 1]; default nearest / 2×2 mean. */
+  firKernel?: readonly number[];
 }
 
 /**
@@ -42,8 +47,8 @@ export function declareResBlock(store: ParamStore, name: string, o: ResBlockOpti
       : o.style === 'ddpm'
         ? declareDense(store, 'skip', o.cin, o.cout, 0.1) // NIN_0
         : declareConv(store, 'skip', 1, o.cin, o.cout); // Conv_2 (conv1x1)
-    const join = residual(o.style);
-    const resample = o.resample === 'up' ? upsampleNearest2x : o.resample === 'down' ? avgPool2x : null;
+    const join = residual(o.style, o.skipRescale);
+    const resample = resampler(o.resample, o.firKernel);
 
     return (x, actTemb, ctx) => {
       let h = groupNormSilu(x, gn0.gamma.value, gn0.beta.value, gn0.groups); // [B, H, W, in]
@@ -64,4 +69,11 @@ export function declareResBlock(store: ParamStore, name: string, o: ResBlockOpti
       return join(xs, h);
     };
   });
+}
+
+/** The BigGAN block's resampling of both paths: nearest / 2×2 mean, or FIR with `k` (score_sde `fir`). */
+function resampler(resample: 'up' | 'down' | undefined, k: readonly number[] | undefined): ((x: tf.Tensor) => tf.Tensor) | null {
+  if (resample === undefined) return null;
+  if (k === undefined) return resample === 'up' ? upsampleNearest2x : avgPool2x;
+  return resample === 'up' ? (x) => firUpsample2x(x, k) : (x) => firDownsample2x(x, k);
 }

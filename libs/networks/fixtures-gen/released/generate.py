@@ -1,0 +1,215 @@
+#!/usr/bin/python3
+"""Fixtures for the released-checkpoint loaders: tiny official networks, saved as the official code saves them.
+
+Runs the *official* code, read at generation time from the public repositories' git mirrors into a scratch folder
+(never committed):
+  score_sde    github.com/yang-song/score_sde_pytorch  (models/, op/, sde_lib.py, utils.py)
+  poisson      github.com/Newbeeer/Poisson_flow        (models/, op/, methods.py, utils.py)
+Each fixture instantiates the official NCSNpp class with small channel counts (via the official
+`models.utils.create_model`, hence DataParallel `module.` keys), gives every weight a random value of a sensible
+scale (the official init_scale=0 would make the residual branches vanish and test nothing), takes one Adam step
+(lr 0.05, so raw and EMA weights differ visibly; the other fixtures move the raw weights by noise and keep the
+step-0 optimizer state, to stay small) and one official `ExponentialMovingAverage.update`, saves the state
+with the official `utils.save_checkpoint`, and records the official forward output, raw and EMA weights, on fixed
+inputs and noise labels.
+
+Patches in the scratch copy only (documented, none touches the computation):
+  - `op/upfirdn2d.py` and `op/fused_act.py` compile CUDA extensions at import (`torch.utils.cpp_extension.load`);
+    the load call is replaced by `None`. On CPU `op.upfirdn2d` dispatches to its own `upfirdn2d_native` (pure
+    torch), the path this generator exercises (fir=True fixture). `fused_act` is never used by NCSN++.
+  - `utils.py` imports tensorflow (used only by `restore_checkpoint`'s gfile calls); a stub module stands in.
+
+Usage (from the repository root; Debian's python3-torch, CPU):
+  /usr/bin/python3 libs/networks/fixtures-gen/released/generate.py \
+      --score-sde /path/to/score_sde_pytorch.git --poisson-flow /path/to/Poisson_flow.git
+Writes libs/networks/src/lib/fixtures/released/<name>/{checkpoint_1.pth,expected.json} and manifest.json.
+"""
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import types
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.normpath(os.path.join(HERE, '..', '..', 'src', 'lib', 'fixtures', 'released'))
+MODULES = ('models', 'op', 'sde_lib', 'methods', 'utils', 'tensorflow')
+
+
+def ns(**kw):
+  return types.SimpleNamespace(**kw)
+
+
+def extract(mirror, paths, dest):
+  """git archive HEAD <paths> | tar -x -C dest; returns the commit."""
+  os.makedirs(dest, exist_ok=True)
+  archive = subprocess.run(['git', '-C', mirror, 'archive', 'HEAD', *paths], check=True, capture_output=True).stdout
+  subprocess.run(['tar', '-x', '-C', dest], input=archive, check=True)
+  return subprocess.run(['git', '-C', mirror, 'rev-parse', 'HEAD'], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def patch_cuda_ops(root):
+  """Replaces the import-time CUDA builds of op/*.py by None (see the module docstring)."""
+  for name in ('upfirdn2d.py', 'fused_act.py'):
+    path = os.path.join(root, 'op', name)
+    src = open(path).read()
+    patched, n = re.subn(r'^(\w+) = load\(.*?^\)\n', r'\1 = None  # patched by generate.py: no CUDA build on CPU\n',
+                         src, flags=re.S | re.M)
+    assert n == 1, f'{path}: expected one load(...) call, found {n}'
+    open(path, 'w').write(patched)
+
+
+def import_official(root):
+  """Imports models.ncsnpp, models.utils, models.ema and utils from `root` (fresh, repos share module names)."""
+  for m in list(sys.modules):
+    if m.split('.')[0] in MODULES:
+      del sys.modules[m]
+  sys.path.insert(0, root)
+  sys.modules['tensorflow'] = types.ModuleType('tensorflow')  # stub: utils.py's gfile use is restore-only
+  try:
+    from models import ncsnpp, ema, utils as mutils  # noqa: F401  (ncsnpp registers the model)
+    import utils
+    return ns(mutils=mutils, ema=ema, utils=utils)
+  finally:
+    sys.path.remove(root)
+
+
+def official_config(*, sde, nf, ch_mult, blocks, attn, image, channels, fir, skip_rescale, embedding):
+  """The fields NCSNpp reads, with the values of configs/vp/cifar10_ddpmpp_continuous.py and
+  Poisson_flow configs/poisson/cifar10_ddpmpp.py except the sizes and the options under test."""
+  model = ns(name='ncsnpp', nf=nf, ch_mult=ch_mult, num_res_blocks=blocks, attn_resolutions=attn,
+             resamp_with_conv=True, conditional=True, dropout=0.1, nonlinearity='swish', normalization='GroupNorm',
+             scale_by_sigma=False, sigma_min=0.01, sigma_max=50, num_scales=1000, beta_min=0.1, beta_max=20.,
+             fir=fir, fir_kernel=[1, 3, 3, 1], skip_rescale=skip_rescale, resblock_type='biggan',
+             progressive='none', progressive_input='none', progressive_combine='sum', attention_type='ddpm',
+             init_scale=0., fourier_scale=16, embedding_type=embedding, conv_size=3, ema_rate=0.9999)
+  data = ns(image_size=image, num_channels=channels, centered=True)
+  return ns(model=model, data=data, training=ns(sde=sde, continuous=True), device=torch.device('cpu'))
+
+
+def randomize(model, gen):
+  """Every trainable weight random at a sensible scale; the fixed Fourier W keeps its official N(0, 16²) draw."""
+  with torch.no_grad():
+    for name, p in model.named_parameters():
+      if not p.requires_grad:
+        continue
+      if p.dim() == 1:
+        base = 1.0 if ('GroupNorm' in name and name.endswith('weight')) else 0.0
+        p.copy_(base + 0.1 * torch.randn(p.shape, generator=gen))
+      else:
+        fan_in = p.shape[0] if name.endswith('.W') else p[0].numel()  # NIN W is [in, out]
+        p.copy_(torch.randn(p.shape, generator=gen) / np.sqrt(fan_in))
+
+
+def tensor_json(t):
+  t = t.detach().to(torch.float32).contiguous()
+  # shortest decimal that round-trips to the same float32 (Math.fround of the parsed double gives it back)
+  return {'shape': list(t.shape), 'data': [float(str(np.float32(v))) for v in t.flatten().tolist()]}
+
+
+def output_json(out):
+  if isinstance(out, tuple):  # Poisson_flow: (x-part [B, C, H, W], z-part [B])
+    return {'x': tensor_json(out[0]), 'z': tensor_json(out[1])}
+  return {'x': tensor_json(out)}
+
+
+def make_fixture(name, family, root, commit, cfg, labels, seed, adam_step):
+  off = import_official(root)
+  torch.manual_seed(seed)
+  gen = torch.Generator().manual_seed(seed)
+  model = off.mutils.create_model(cfg)  # official: NCSNpp → .to(device) → DataParallel
+  randomize(model, gen)
+  optimizer = torch.optim.Adam(model.parameters(), lr=0.05, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
+  ema = off.ema.ExponentialMovingAverage(model.parameters(), decay=cfg.model.ema_rate)
+  C, S = cfg.data.num_channels, cfg.data.image_size
+  x = torch.randn((2, C, S, S), generator=gen)
+  t = torch.tensor(labels, dtype=torch.float32)
+
+  # One training step (any loss: the point is a populated Adam state and raw ≠ EMA weights), then EMA update.
+  # Without adam_step the raw weights move by noise instead and the optimizer state stays empty (a step-0 state
+  # dict): the file is then half the size.
+  if adam_step:
+    model.train()
+    out = model(x, t)
+    loss = sum(o.square().mean() for o in (out if isinstance(out, tuple) else (out,)))
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+  else:
+    with torch.no_grad():
+      for p in model.parameters():
+        if p.requires_grad:
+          p.add_(0.05 * torch.randn(p.shape, generator=gen))
+  ema.update(model.parameters())
+  state = dict(optimizer=optimizer, model=model, ema=ema, step=1)
+  os.makedirs(os.path.join(OUT, name), exist_ok=True)
+  ckpt = os.path.join(OUT, name, 'checkpoint_1.pth')
+  off.utils.save_checkpoint(ckpt, state)  # official
+
+  model.eval()
+  with torch.no_grad():
+    raw = model(x, t)
+    ema.store(model.parameters())
+    ema.copy_to(model.parameters())  # official evaluation path (run_lib.py)
+    averaged = model(x, t)
+    ema.restore(model.parameters())
+  expected = {
+    'family': family, 'commit': commit, 'seed': seed,
+    'config': {'model': vars(cfg.model), 'data': vars(cfg.data), 'training': vars(cfg.training)},
+    'input': tensor_json(x), 'labels': tensor_json(t), 'raw': output_json(raw), 'ema': output_json(averaged),
+    'numParams': sum(p.numel() for p in model.parameters()),
+  }
+  with open(os.path.join(OUT, name, 'expected.json'), 'w') as f:
+    json.dump(expected, f, separators=(',', ':'))
+  return ckpt
+
+
+def sha256(path):
+  return hashlib.sha256(open(path, 'rb').read()).hexdigest()
+
+
+def main():
+  ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+  ap.add_argument('--score-sde', required=True, help='git dir of yang-song/score_sde_pytorch')
+  ap.add_argument('--poisson-flow', required=True, help='git dir of Newbeeer/Poisson_flow')
+  a = ap.parse_args()
+  torch.set_num_threads(1)
+  scratch = tempfile.mkdtemp(prefix='pfgm-official-')
+  sizes = dict(nf=4, ch_mult=(1, 2), blocks=1, attn=(4,), image=8, channels=3)
+  written = []
+
+  root = os.path.join(scratch, 'score_sde')
+  commit = extract(a.score_sde, ['models', 'op', 'sde_lib.py', 'utils.py'], root)
+  patch_cuda_ops(root)
+  # VP DDPM++ (configs/vp/cifar10_ddpmpp_continuous.py): positional embedding of t·999, no FIR, skip_rescale.
+  cfg = official_config(sde='vpsde', fir=False, skip_rescale=True, embedding='positional', **sizes)
+  written.append(make_fixture('score-sde-ddpmpp', 'score_sde', root, commit, cfg, [12.5, 871.0], 1, False))
+  # Same class with the NCSN++ options the released VE configs use: FIR [1,3,3,1] resampling, Fourier embedding.
+  cfg = official_config(sde='vpsde', fir=True, skip_rescale=True, embedding='fourier', **sizes)
+  written.append(make_fixture('score-sde-ncsnpp-fir', 'score_sde', root, commit, cfg, [0.05, 20.0], 2, False))
+
+  root = os.path.join(scratch, 'poisson_flow')
+  commit = extract(a.poisson_flow, ['models', 'op', 'methods.py', 'utils.py'], root)
+  patch_cuda_ops(root)
+  # PFGM DDPM++ (Poisson_flow configs/poisson/cifar10_ddpmpp.py): N+1 outputs, positional embedding of z.
+  cfg = official_config(sde='poisson', fir=False, skip_rescale=True, embedding='positional', **sizes)
+  written.append(make_fixture('poisson-flow-ddpmpp', 'poisson_flow', root, commit, cfg, [0.37, 35.0], 3, False))
+
+  manifest = {os.path.relpath(p, OUT): sha256(p) for p in written}
+  manifest.update({os.path.relpath(os.path.join(os.path.dirname(p), 'expected.json'), OUT):
+                   sha256(os.path.join(os.path.dirname(p), 'expected.json')) for p in written})
+  manifest['torch'] = torch.__version__
+  with open(os.path.join(OUT, 'manifest.json'), 'w') as f:
+    json.dump(manifest, f, indent=1, sort_keys=True)
+  for p in written:
+    print(p, os.path.getsize(p), 'bytes')
+
+
+if __name__ == '__main__':
+  main()
