@@ -118,7 +118,8 @@ async function main(): Promise<void> {
       const p = await tf.profile(() => step(c));
       const byName = new Map<string, number>();
       let total = 0;
-      for (const k of p.kernels) {
+      // Kernels only: tf.profile also lists op scopes (e.g. fusedConv2d__op) whose time includes their kernels.
+      for (const k of p.kernels.filter((k) => tf.getKernel(k.name, tf.getBackend()) != null)) {
         const t = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : await k.kernelTimeMs;
         const v = typeof t === 'number' ? t : 0;
         byName.set(k.name, (byName.get(k.name) ?? 0) + v);
