@@ -269,7 +269,7 @@ describe('faults: signals, a killed run, two writers', () => {
     expect(readdirSync(at('killed')).filter((f) => f.endsWith('.tmp') || f === '.pfgm-lock')).toEqual([]);
   }, 180_000);
 
-  it('a second writer on a folder in use is refused (also with --overwrite) and the first run loses nothing', async () => {
+  it('a second writer on a folder in use is refused (--overwrite, --resume, sample --out into it) and the first run loses nothing', async () => {
     let running: (pid: number) => void = () => undefined;
     const ready = new Promise<number>((r) => (running = r));
     const first = pfgm([...long, '--checkpoint-every', '100000', '--out', 'busy'], (text, pid) => {
@@ -280,6 +280,10 @@ describe('faults: signals, a killed run, two writers', () => {
       const cfg = readFileSync(at('busy', 'config.json'), 'utf8');
       const overwrite = await pfgm([...long.map((x) => (x === '64' ? '32' : x)), '--overwrite', '--out', 'busy']);
       const resume = await pfgm([...long, '--resume', '--out', 'busy']);
+      const intoRun = await pfgm(['sample', '--ckpt', run, '--n', '4', '--out', 'busy/s.csv']);
+      expect(intoRun.code).toBe(1);
+      expect(errorLine(intoRun)).toMatch(new RegExp(`busy is in use by pid ${pid}`));
+      expect(existsSync(at('busy', 's.csv'))).toBe(false);
       for (const r of [overwrite, resume]) {
         expect(r.code).toBe(1);
         expect(errorLine(r)).toMatch(new RegExp(`busy is in use by pid ${pid} on .* since .* \\(pfgm train\\); wait for it to finish or stop it; if that process is gone, delete .*\\.pfgm-lock`));

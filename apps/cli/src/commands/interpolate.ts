@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, interpolateLatents } from '@pfgm/methods';
-import { checkSamplesOut, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
@@ -19,9 +20,11 @@ export function registerInterpolate(program: Command): void {
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt);
+      let lock: RunLock | undefined;
       try {
         const solver = solverSpec(o, run.config.method);
         checkSamplesOut(o.out, run.shape);
+        lock = await lockRunFolderOf(o.out, 'pfgm interpolate');
         const ends = run.method.prior(2 * o.pairs, run.shape, new Rng(o.seed));
         const rows = Array.from({ length: o.pairs }, (_, i) =>
           tf.tidy(() => interpolateLatents(tf.slice(ends, [2 * i], [1]), tf.slice(ends, [2 * i + 1], [1]), o.n)));
@@ -31,6 +34,7 @@ export function registerInterpolate(program: Command): void {
         console.log(`${o.pairs} path(s) of ${o.n} points, NFE ${res.nfe} → ${files.join(', ')}`);
         tf.dispose([ends, ...rows, z, res.x]);
       } finally {
+        lock?.release();
         run.dispose();
       }
     });

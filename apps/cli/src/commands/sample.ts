@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { sample } from '@pfgm/methods';
-import { checkSamplesOut, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
@@ -19,15 +20,18 @@ export function registerSample(program: Command): void {
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
       const run = await openRun(o.ckpt, { ema: o.ema });
+      let lock: RunLock | undefined;
       try {
         const spec = solverSpec(o, run.config.method);
         checkSamplesOut(o.out, run.shape);
+        lock = await lockRunFolderOf(o.out, 'pfgm sample');
         const t0 = Date.now();
         const res = await sample(run.method, run.predictor, spec, o.n, run.shape, new Rng(o.seed));
         const files = await writeSamples(o.out, res.x);
         res.x.dispose();
         console.log(`${o.n} samples, ${spec.kind}, NFE ${res.nfe}, ${((Date.now() - t0) / 1000).toFixed(1)} s → ${files.join(', ')}`);
       } finally {
+        lock?.release();
         run.dispose();
         tf.disposeVariables();
       }

@@ -1,5 +1,6 @@
 import { statSync, type Stats } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
+import { acquireLock, folderState, type RunLock } from '@pfgm/report';
 
 /** stat, or undefined when nothing is there (also when a part of the path is a file). */
 function statOrNone(p: string): Stats | undefined {
@@ -38,4 +39,14 @@ export function checkSamplesOut(out: string, shape: readonly number[]): void {
     throw new Error(`--out ${out}: expected ${allowed} for ${points ? `${shape[0]}-D points` : 'images'}`);
   }
   checkParentFolder(out);
+}
+
+/**
+ * When `out` lies in a run folder (config.json + provenance.json), takes that folder's lock for the write, so a file
+ * is never written into a run another process is training (it fails with "in use by pid N …"). Returns the lock to
+ * release, or undefined for any other folder.
+ */
+export async function lockRunFolderOf(out: string, what: string): Promise<RunLock | undefined> {
+  const dir = dirname(resolve(out));
+  return folderState(dir).kind === 'run' ? acquireLock(dir, what) : undefined;
 }

@@ -88,7 +88,7 @@ export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): P
       log(`resumed ${dir} at step ${state.step}`);
     }
     applyPlan(plan, dir, log);
-    const stale = removeStaleTempFiles(dir);
+    const stale = [...removeStaleTempFiles(dir), ...removeStaleTempFiles(join(dir, 'samples'))];
     if (stale.length > 0) log(`removed ${stale.length} temp file(s) of an interrupted write: ${stale.join(', ')}`);
     writeProvenance(dir, { config, seed: config.train.seed, threads: opts.threads ?? null, extra: { dataset: ds.name, params: net.numParams } });
     log(`training ${config.methodName} on ${ds.name} (${ds.length} examples), ${config.netName} with ${net.numParams} parameters, steps ${state.step} → ${config.train.steps}`);
