@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Name of the lock file inside a locked folder. */
 export const LOCK_FILE = '.pfgm-lock';
@@ -85,8 +85,11 @@ function tryCreate(path: string, info: LockInfo): boolean {
   try {
     fd = openSync(path, 'wx');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'ENOENT') throw e;
+    mkdirSync(dirname(path), { recursive: true }); // the previous holder removed the folder it had created
+    return tryCreate(path, info);
   }
   try {
     writeSync(fd, JSON.stringify(info) + '\n');
@@ -140,7 +143,11 @@ export async function acquireLock(dir: string, what: string, opts: LockOptions =
     if (held.get(path)?.token !== info.token) return;
     held.delete(path);
     if (readLock(dir)?.token === info.token) unlinkSync(path);
-    if (created && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+    try {
+      if (created && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
+    } catch {
+      // another process took the folder meanwhile: it stays
+    }
   }
   return { dir, info, release };
 }
