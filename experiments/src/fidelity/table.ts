@@ -359,10 +359,10 @@ const solvers: FidelityEntry[] = [
   },
   {
     id: 'pfgm-rk45-state', group: 'Solvers and samplers', what: 'PFGM RK45 state entries per sample for a 2×2×1 image (what the RMS error norm averages over)',
-    code: 'libs/methods/src/lib/sample.ts decode (state = x)', status: 'deviation', deviation: 'open',
-    get: () => pfgmRk45StateEntries(), value: 4, official: 8,
+    code: 'libs/methods/src/lib/sample.ts decode → solveWithState (PfgmConfig.rk45State, default xz)', status: 'official',
+    get: () => pfgmRk45StateEntries(), value: 8, official: 8,
     source: [PF('sampling.py:695-702', 'z.repeat', 'torch.cat', 'channels + 1'), PF('sampling.py:735-737', 'torch.cat', 'torch.ones')],
-    note: 'Found while building this table: the official PFGM RK45 appends an image channel filled with z (drift z) to the state, so scipy\'s RMS error norm averages over (C + 1)·H·W entries, H·W of which (z, whose drift z is integrated almost exactly) carry little error. Its tolerance is therefore looser than ours by ≈ √((C + 1)/C) per x entry: 1.15 for RGB, 1.41 for grayscale. Changes PFGM\'s RK45 NFE (ours higher; on Fashion-MNIST also how soon the step cap is hit), not the solution\'s accuracy class.',
+    note: 'Fixed after this table found it (was x only): the official PFGM RK45 appends an image channel filled with z (drift z) to the state, so scipy\'s RMS error norm averages over (C + 1)·H·W entries, H·W of which (z, whose drift z is integrated almost exactly) carry little error. Its tolerance is therefore looser per x entry by ≈ √((C + 1)/C) than an x-only state (1.15 RGB, 1.41 grayscale); `rk45State: \'x\'` keeps the x-only state as an option.',
   },
   {
     id: 'pfgm-fixed-grid', group: 'Solvers and samplers', what: 'PFGM Euler/Heun grid (4 steps): z_i = exp(linspace(ln z_max, ln z_min, N + 1))',
@@ -390,11 +390,11 @@ const solvers: FidelityEntry[] = [
   },
   {
     id: 'heun-nfe-measured', group: 'Solvers and samplers', what: 'Field evaluations of Heun / improved Euler on a 3-step grid, as `decode` runs it',
-    code: 'libs/methods/src/lib/sample.ts decode (lastStepEuler only for PFGM; EDM grids end at 0)', status: 'deviation', deviation: 'open',
+    code: 'libs/methods/src/lib/sample.ts decode (lastStepEuler for PFGM and VP; EDM grids end at 0)', status: 'official',
     get: async () => ({ pfgm: await heunNfe(pfgmConfig('cifar10'), 3), pfgmpp: await heunNfe(pfgmppConfig(), 3), vp: await heunNfe(vpConfig(), 3) }),
-    value: { pfgm: 5, pfgmpp: 5, vp: 6 }, official: { pfgm: 5, pfgmpp: 5, vp: 5 },
+    value: { pfgm: 5, pfgmpp: 5, vp: 5 }, official: { pfgm: 5, pfgmpp: 5, vp: 5 },
     source: [PF('sampling.py:309-310', 'idx == self.sde.N - 1', 'x_new'), PF('sampling.py:587', '2 * sde.N - 1'), PP('generate.py:68', 'num_steps - 1')],
-    note: 'Found while building this table: Poisson_flow\'s ImprovedEulerPredictor returns the plain Euler step on the last interval for every method, VP included (the check comes before the method branch), so its VP-ODE improved Euler costs 2N − 1. The project ends VP\'s Heun with a full Heun step (its grid ends at ε, not 0): 2N evaluations. The fmnist-table "Heun (NFE 35)" VP cell therefore runs 18 steps at 36 NFE, and its last step is the trapezoid, not Euler.',
+    note: 'Fixed after this table found it (VP ran a full Heun last step, 2N evaluations): Poisson_flow\'s ImprovedEulerPredictor returns the plain Euler step on the last interval for every method, VP included (the check comes before the method branch), so its VP-ODE improved Euler costs 2N − 1. The committed fmnist-table of 2026-11-25 ran its VP "Heun (NFE 35)" cell at 36 NFE; the re-run of 2026-12-06 at 35.',
   },
   {
     id: 'edm-steps', group: 'Solvers and samplers', what: 'EDM/PFGM++ grid steps n: CIFAR-10 18 (NFE 35), FFHQ 64² 40 (NFE 79); default of solverSpec',
@@ -419,10 +419,10 @@ const solvers: FidelityEntry[] = [
   },
   {
     id: 'vp-fixed-step-denoise', group: 'Solvers and samplers', what: 'VP noise-removal step after a fixed-step (Euler / Heun) solve',
-    code: 'libs/methods/src/lib/sample.ts decode → vp finalize (every solver)', status: 'deviation', deviation: 'open',
-    get: () => vpDenoisesAfterEuler(), value: true, official: false,
+    code: 'libs/methods/src/lib/vp.ts finalize (rk45 only unless VpConfig.denoiseFixedStep)', status: 'official',
+    get: () => vpDenoisesAfterEuler(), value: false, official: false,
     source: [PF('sampling.py:587', 'inverse_scaler(x)'), PF('sampling.py:133', 'denoise=config.sampling.noise_removal'), SS('sampling.py:479-480', 'denoise')],
-    note: 'Found while building this table: the official noise removal belongs to the RK45 sampler (score_sde `get_ode_sampler`, Poisson_flow `get_rk45_sampler`); Poisson_flow\'s fixed-step `get_ode_sampler`, which produced the papers\' VP Euler curve, returns x as it is. The project applies one extra (uncounted) DDPM denoising step after VP Euler/Heun too. It changes every VP-ODE Euler and Heun number of fmnist-table / euler-sweep (one more network evaluation at t = ε; likely a small improvement of FD).',
+    note: 'Fixed after this table found it (every solver denoised): the official noise removal belongs to the RK45 sampler (score_sde `get_ode_sampler`, Poisson_flow `get_rk45_sampler`); Poisson_flow\'s fixed-step `get_ode_sampler`, which produced the papers\' VP Euler curve, returns x as it is. The committed fmnist-table / euler-sweep of 2026-11-25 applied it after VP Euler/Heun too (one uncounted evaluation); the 2026-12-06 re-run does not. `denoiseFixedStep: true` keeps it as an option (the Theorem-1 Euler check uses it).',
   },
   {
     id: 'vp-euler-step', group: 'Solvers and samplers', what: 'VP fixed-step step size at N = 4 (grid linspace(1, ε, N + 1))',

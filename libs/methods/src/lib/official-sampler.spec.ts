@@ -5,6 +5,7 @@ import { pfgmConfig, vpConfig } from './configs.js';
 import { makeMethod } from './make-method.js';
 import { LIKELIHOOD_Z_EXP, pfgmDxDz } from './pfgm.js';
 import { decode, sample } from './sample.js';
+import { solve } from '@pfgm/ode';
 import type { Predictor } from './types.js';
 
 // The official PFGM samplers (Poisson_flow `sampling.py`, `methods.py::Poisson.ode`), recomputed by hand in float64.
@@ -138,5 +139,65 @@ describe('VP-ODE RK45 on centred data (scipy`s first-step probe reaches t < 0)',
     expect(Math.max(...dist)).toBeLessThan(2e-2);
     tf.dispose([data, res.x]);
     o.dispose();
+  });
+});
+
+describe('VP fixed-step sampler is the official `get_ode_sampler` (no noise removal, improved Euler ends with Euler)', () => {
+  const circle = Array.from({ length: 8 }, (_, k) => [Math.cos((2 * Math.PI * k) / 8), Math.sin((2 * Math.PI * k) / 8)]);
+
+  it('Heun: NFE 2N − 1 and the result equals N − 1 Heun steps then one Euler step, with no final DDPM step', async () => {
+    const m = makeMethod(vpConfig());
+    const data = tf.tensor2d(circle);
+    const o = m.oracle(data);
+    const latents = new Rng(4).normal([5, 2]);
+    const res = await decode(m, o.predict, latents, { kind: 'heun', steps: 6 });
+    expect(res.nfe).toBe(11);
+    const want = await solve({ kind: 'heun', steps: 6, lastStepEuler: true })(m.velocity(o.predict, 'heun'), latents, m.timeGrid(6, 'heun'));
+    const err = tf.tidy(() => tf.max(tf.abs(tf.sub(res.x, want.x))).dataSync()[0]);
+    expect(err).toBe(0);
+    tf.dispose([data, latents, res.x, want.x]);
+    o.dispose();
+  });
+
+  it('Euler returns x at t = ε as it is; RK45 applies the noise-removal step (score_sde `noise_removal`)', async () => {
+    const m = makeMethod(vpConfig());
+    const data = tf.tensor2d(circle);
+    const o = m.oracle(data);
+    const latents = new Rng(5).normal([5, 2]);
+    const a = await decode(m, o.predict, latents, { kind: 'euler', steps: 10 });
+    const b = await decode(m, o.predict, latents, { kind: 'euler', steps: 10 }, { finalize: false });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(a.x, b.x))).dataSync()[0])).toBe(0);
+    const c = await decode(m, o.predict, latents, { kind: 'rk45', rtol: 1e-4, atol: 1e-4 });
+    const d = await decode(m, o.predict, latents, { kind: 'rk45', rtol: 1e-4, atol: 1e-4 }, { finalize: false });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(c.x, d.x))).dataSync()[0])).toBeGreaterThan(1e-4);
+    tf.dispose([data, latents, a.x, b.x, c.x, d.x]);
+    o.dispose();
+  });
+});
+
+describe('PFGM RK45 integrates [x, z] as `get_rk45_sampler_pfgm` (a z channel beside x, dz/dt = z)', () => {
+  it('equals RK45 on the hand-built augmented state (same NFE and x); the x-only state takes a different step sequence', async () => {
+    const m = makeMethod(config);
+    const latents = tf.tensor4d(Array.from({ length: 2 * 3 * 3 * 2 }, (_, i) => Math.sin(i) * 3), [2, 3, 3, 2]); // [B, H, W, C]
+    const p: Predictor = (x, z) =>
+      tf.tidy(() => {
+        const B = x.shape[0];
+        const flat = tf.reshape(x, [B, -1]);
+        return tf.concat([tf.add(tf.mul(flat, 0.2), 0.1 * z), tf.fill([B, 1], -0.5 * z)], 1);
+      });
+    const tol = { kind: 'rk45', rtol: 1e-4, atol: 1e-4 } as const;
+    const ours = await decode(m, p, latents, tol);
+    const f = m.velocity(p, 'rk45');
+    const aug = (s: tf.Tensor, t: number) =>
+      tf.tidy(() => tf.concat([f(tf.slice(s, [0, 0, 0, 0], [2, 3, 3, 2]), t), tf.fill([2, 3, 3, 1], Math.exp(t))], 3));
+    const s0 = tf.concat([latents, tf.fill([2, 3, 3, 1], 40)], 3);
+    const want = await solve(tol)(aug, s0, Float64Array.of(Math.log(40), Math.log(1e-3)));
+    expect(ours.nfe).toBe(want.nfe);
+    const wx = tf.slice(want.x, [0, 0, 0, 0], [2, 3, 3, 2]);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(ours.x, wx))).dataSync()[0])).toBeLessThan(1e-5);
+    const xOnly = await decode(makeMethod({ ...config, rk45State: 'x' }), p, latents, tol);
+    expect(ours.ts).toEqual(want.ts);
+    expect(xOnly.ts).not.toEqual(want.ts); // the error norm over x alone accepts other steps
+    tf.dispose([latents, ours.x, s0, want.x, wx, xOnly.x]);
   });
 });

@@ -16,6 +16,9 @@ export function pfgmMethod(config: PfgmConfig): Method {
   if (!(c.zMax > c.zMin && c.zMin > 0)) throw new Error(`pfgm: need zMax > zMin > 0 (CIFAR-10: 40, 1e-3), got ${c.zMax}, ${c.zMin}`);
   checkVzShift(c.vzShift);
   timeVariable(c.time, 'rk45'); // rejects an unknown time variable
+  if (c.rk45State !== undefined && c.rk45State !== 'xz' && c.rk45State !== 'x') {
+    throw new Error(`pfgm: rk45State must be 'xz' (official: x with a z channel) or 'x'; got ${JSON.stringify(c.rk45State)}`);
+  }
   const label = (z: number) => (c.condition === 'log-z' ? Math.log(Math.max(z, 1e-10)) : Math.max(z, 1e-10));
   return {
     config: c,

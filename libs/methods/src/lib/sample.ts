@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@pfgm/tensor';
-import { solve, type SolveOptions, type SolveResult, type SolverSpec, type TimeGrid } from '@pfgm/ode';
+import { solve, type SolveOptions, type SolveResult, type SolverSpec, type TimeGrid, type VectorField } from '@pfgm/ode';
+import { timeVariable } from './pfgm.js';
 import type { Method, Predictor } from './types.js';
 
 /** Options of {@link sample} / {@link decode}. */
@@ -20,13 +21,40 @@ export function samplingGrid(m: Method, solver: SolverSpec): TimeGrid {
 /** Maps prior samples (latents) [B, ...data] to data along the method's backward ODE (any solver of @pfgm/ode). */
 export async function decode(m: Method, p: Predictor, latents: tf.Tensor, solver: SolverSpec, opts: SampleOptions = {}): Promise<SolveResult> {
   const grid = samplingGrid(m, solver);
-  // PFGM's improved Euler ends with a plain Euler step (NFE 2N − 1, spec §2.4); EDM's does so because its grid ends at 0.
-  if (solver.kind === 'heun' && solver.lastStepEuler === undefined && m.config.kind === 'pfgm') solver = { ...solver, lastStepEuler: true };
-  const res = await solve(solver)(m.velocity(p, solver.kind), latents, grid, opts);
+  // PFGM's and VP's improved Euler ends with a plain Euler step (Poisson_flow `ImprovedEulerPredictor`, NFE 2N − 1,
+  // spec §2.4); EDM's does so because its grid ends at 0.
+  if (solver.kind === 'heun' && solver.lastStepEuler === undefined && m.config.kind !== 'pfgmpp') solver = { ...solver, lastStepEuler: true };
+  const res = await solveWithState(m, solver, m.velocity(p, solver.kind), latents, grid, opts);
   if (opts.finalize === false) return res;
-  const x = m.finalize(p, res.x, grid[grid.length - 1]);
+  const x = m.finalize(p, res.x, grid[grid.length - 1], solver.kind);
   res.x.dispose();
   return { ...res, x };
+}
+
+/**
+ * Solves in the method's RK45 state: PFGM's official RK45 carries a z entry per pixel beside x
+ * (`sampling.py::get_rk45_sampler_pfgm`), which only changes the solver's error norm; other cases solve x itself.
+ */
+async function solveWithState(m: Method, solver: SolverSpec, f: VectorField, x: tf.Tensor, grid: TimeGrid, opts: SolveOptions): Promise<SolveResult> {
+  const c = m.config;
+  const zChannel = c.kind === 'pfgm' && solver.kind === 'rk45' && (c.rk45State ?? 'xz') === 'xz' && timeVariable(c.time, 'rk45') === 'log-z';
+  if (!zChannel) return solve(solver)(f, x, grid, opts);
+  const shape = x.shape; // [B, ...data]; the channel is the last axis ([B, H, W, C] images, [B, N] points: one z per row)
+  const axis = shape.length - 1;
+  const C = shape[axis];
+  const begin = new Array<number>(shape.length).fill(0);
+  const xSize = [...shape.slice(0, axis), C];
+  const zShape = [...shape.slice(0, axis), 1];
+  const withZ = tf.tidy(() => tf.concat([x, tf.fill(zShape, Math.exp(grid[0]))], axis));
+  const fz: VectorField = (s, t) => tf.tidy(() => tf.concat([f(tf.slice(s, begin, xSize), t), tf.fill(zShape, Math.exp(t))], axis)); // dz/dt = z = e^t
+  try {
+    const res = await solve(solver)(fz, withZ, grid, opts);
+    const out = tf.tidy(() => tf.slice(res.x, begin, xSize));
+    res.x.dispose();
+    return { ...res, x: out };
+  } finally {
+    withZ.dispose();
+  }
 }
 
 /** n samples [n, ...dataShape]: prior (row i from rng.forSample(i)) → ODE → final map (aesthetics §3 `sample`). */
@@ -55,5 +83,6 @@ export async function encode(m: Method, p: Predictor, x: tf.Tensor, solver: Solv
   if (solver.kind !== 'rk45' && start === 1) {
     throw new Error('encode: the EDM grid ends at σ = 0, where the ODE is singular; use rk45 or a grid without the trailing 0');
   }
+  // x only (no official encoder exists; the z channel's initial-step probe overshoots from data points where f = 0).
   return solve(solver)(m.velocity(p, solver.kind), x, grid, opts);
 }

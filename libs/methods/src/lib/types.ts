@@ -70,6 +70,11 @@ export interface PfgmConfig {
   reduce: 'sum' | 'mean';
   /** Regularizer δ of dx/dz = v_x/(v_z + δ) (spec §2.2; see {@link VzShift}). Official (and default when absent): +1e-5. */
   vzShift?: VzShift;
+  /**
+   * RK45 state (`sampling.py::get_rk45_sampler_pfgm`): 'xz' (default when absent) integrates [x, z] with one z entry per
+   * pixel (the official extra channel, dz/dt = z), so scipy's error norm averages over those entries too; 'x' integrates x only.
+   */
+  rk45State?: 'xz' | 'x';
 }
 
 /**
@@ -133,8 +138,13 @@ export interface VpConfig {
   epsT: number;
   /** Training t ~ U[ε_train, 1]. 1e-5. */
   epsTrain: number;
-  /** Final noise-free reverse-diffusion (DDPM) step at t = ε (score_sde `noise_removal`). true. */
+  /**
+   * Final noise-free reverse-diffusion (DDPM) step at t = ε after RK45 (score_sde `noise_removal`, passed to the RK45
+   * sampler only: `sampling.py::get_sampling_fn`; the fixed-step `get_ode_sampler` returns x as it is). true.
+   */
   denoise: boolean;
+  /** Also apply the noise removal after fixed-step solvers (Euler/Heun/RK4). Absent: false, as the official fixed-step sampler. */
+  denoiseFixedStep?: boolean;
 }
 
 export type MethodConfig = PfgmConfig | PfgmppConfig | VpConfig;
@@ -167,8 +177,8 @@ export interface Method {
   prior(n: number, dataShape: readonly number[], rng: Rng): tf.Tensor;
   /** Default discretization from the prior to the data (float64) for `solver` (rk45 uses only its end points). */
   timeGrid(steps: number, solver: SolverKind): TimeGrid;
-  /** Final map after the ODE (VP noise removal; identity otherwise). Returns a fresh tensor. */
-  finalize(p: Predictor, x: tf.Tensor, tEnd: number): tf.Tensor;
+  /** Final map after an ODE solved with `solver` (VP noise removal after rk45; identity otherwise). Returns a fresh tensor. */
+  finalize(p: Predictor, x: tf.Tensor, tEnd: number, solver: SolverKind): tf.Tensor;
   /** The forward ODE and prior density used by {@link logLikelihood}. */
   likelihood(dataShape: readonly number[]): LikelihoodSpec;
 }

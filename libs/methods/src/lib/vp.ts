@@ -30,7 +30,7 @@ export function vpMethod(config: VpConfig): Method {
     velocity: (p) => vpVelocity(c, p),
     prior: (n, dataShape, rng: Rng) => tf.tidy(() => tf.reshape(gaussianPrior(n, dimOf(dataShape), 1, rng), [n, ...dataShape])),
     timeGrid: (steps) => vpGrid({ steps, eps: c.epsT }),
-    finalize: (p, x, t) => (c.denoise ? noiseRemoval(c, p, x, t) : tf.clone(x)),
+    finalize: (p, x, t, solver) => (c.denoise && (solver === 'rk45' || c.denoiseFixedStep === true) ? noiseRemoval(c, p, x, t) : tf.clone(x)),
     likelihood: (dataShape) => likelihood(c, dimOf(dataShape)),
   };
 }
