@@ -97,6 +97,7 @@ beforeAll(async () => {
   mkdirSync(at('thesis', 'chapters'), { recursive: true });
   writeFileSync(at('thesis', 'thesis.tex'), '\\documentclass{book}');
   writeFileSync(at('a-file'), 'not a folder');
+  writeFileSync(at('a-file.safetensors'), 'junk');
   // Data files that are broken.
   mkdirSync(at('fm'));
   for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) writeFileSync(at('fm', f), gzipSync(Buffer.from('garbage, not IDX')));
@@ -202,6 +203,8 @@ const cases: Record<string, Case> = {
   'fid --batch 0': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--batch', '0'], says: /--batch 0: expected a positive integer/ },
   'fid --save-stats under a file': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--save-stats', 'a-file/x.npz'], says: /a-file is a file, not a folder/ },
   'fid --inception .pth that is not one': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--allow-few', '--inception', 'junk.pth'], says: /junk\.pth: not a PyTorch checkpoint/ },
+  'fid --inception a folder': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--allow-few', '--inception', 'thesis'], says: /--inception thesis is a folder; expected the weights file itself/ },
+  'fid --inception .safetensors that is not one': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--allow-few', '--inception', 'a-file.safetensors'], says: /a-file\.safetensors: truncated safetensors file/ },
   'stats --out under a file': { args: ['stats', '--images', 'gen.npz', '--out', 'a-file/s.npz'], says: /a-file is a file, not a folder/ },
   'stats --images missing': { args: ['stats', '--images', 'none.npz', '--out', 'st.npz'], says: /--images none\.npz: no such folder or \.npz/, absent: ['st.npz'] },
 };

@@ -8,6 +8,7 @@ describe('errorLine', () => {
     expect(errorLine(sysErr('EISDIR', 'w/checkpoint.safetensors'))).toBe('w/checkpoint.safetensors is a folder; expected a file');
     expect(errorLine(sysErr('ENOENT', 'x.npz'))).toMatch(/^x\.npz: no such file or folder/);
     expect(errorLine(sysErr('EACCES', '/root/x'))).toMatch(/permission denied/);
+    expect(errorLine(Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' }))).toMatch(/^a folder was given where a file was expected/);
   });
 
   it('keeps other messages, on one line, without a stack', () => {

@@ -2,7 +2,7 @@
 export function errorLine(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   const path = typeof e?.path === 'string' ? e.path : undefined;
-  const sys = path !== undefined ? systemErrorLine(e.code, path) : undefined;
+  const sys = path !== undefined ? systemErrorLine(e.code, path) : e?.code === 'EISDIR' ? 'a folder was given where a file was expected; check the paths you passed' : undefined;
   const text = sys ?? (err instanceof Error ? err.message : String(err));
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }

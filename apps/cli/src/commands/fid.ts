@@ -55,6 +55,11 @@ function positiveInt(v: string | undefined, flag: string): number | undefined {
 
 /** Loads the extractor named by the options (weights from --inception, the cache, or a verified download). */
 export async function extractorFrom(o: InceptionCliOptions): Promise<InceptionExtractor> {
+  if (o.inception !== undefined) {
+    const st = await stat(o.inception).catch(() => undefined);
+    if (st === undefined) throw new Error(`--inception ${o.inception}: no such file; expected pt_inception-2015-12-05-6726825d.pth or a converted .safetensors`);
+    if (!st.isFile()) throw new Error(`--inception ${o.inception} is a folder; expected the weights file itself (pt_inception-2015-12-05-6726825d.pth or a converted .safetensors)`);
+  }
   await selectBackend(o.backend);
   const log = (m: string) => process.stderr.write(`${m}\n`);
   return InceptionExtractor.load({ path: o.inception, cacheDir: o.cacheDir ?? defaultCacheDir(), mode: parseMode(o.mode), log });
