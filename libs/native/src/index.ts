@@ -37,6 +37,13 @@ export interface NativeAddon {
   /** y[r, c] = act(y[r, c] + bias[c]) in place; act is an {@link Activation} code. */
   biasActivate(y: Float32Array, offY: number, rows: number, cols: number, bias: Float32Array | null, offBias: number, act: number, alpha: number): void;
   /**
+   * out = a op b (op: 0 add, 1 sub, 2 mul) over the dense `shape` (rank ≤ 8), reading a and b with element strides per
+   * dim (0 = broadcast; the last dim's strides 0 or 1).
+   */
+  binary(op: number, shape: Float64Array, a: Float32Array, stridesA: Float64Array, b: Float32Array, stridesB: Float64Array, out: Float32Array): void;
+  /** out[o, :] = [part_0[o, :], part_1[o, :], …] with part_i of shape [outer, inners[i]] (concatenation along one axis). */
+  concat(out: Float32Array, outer: number, inners: Float64Array, ...parts: Float32Array[]): void;
+  /**
    * LAPACK dsyevd: eigenvalues ascending into w; A (symmetric, n×n; its lower triangle row-major is read) is
    * overwritten, with `vectors` (default true) eigenvector k in row k. Returns LAPACK's info (0 = success).
    */

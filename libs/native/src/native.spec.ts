@@ -189,6 +189,18 @@ describe('@pfgm/native', () => {
       expect(addon.dpotrf(2, Float64Array.of(1, 2, 2, 1))).toBeGreaterThan(0);
     });
 
+    it('binary broadcasts with strides; concat interleaves rows; both reject arrays shorter than their shapes', () => {
+      const addon = requireNative();
+      const out = new Float32Array(6);
+      // [2, 3] * [3] (b broadcast over rows)
+      addon.binary(2, Float64Array.of(2, 3), Float32Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(3, 1), Float32Array.of(10, 100, 1000), Float64Array.of(0, 1), out);
+      expect(Array.from(out)).toEqual([10, 200, 3000, 40, 500, 6000]);
+      addon.concat(out, 2, Float64Array.of(1, 2), Float32Array.of(1, 2), Float32Array.of(3, 4, 5, 6));
+      expect(Array.from(out)).toEqual([1, 3, 4, 2, 5, 6]);
+      expect(() => addon.binary(0, Float64Array.of(2, 3), new Float32Array(5), Float64Array.of(3, 1), new Float32Array(1), Float64Array.of(0, 0), out)).toThrow(RangeError);
+      expect(() => addon.concat(new Float32Array(5), 2, Float64Array.of(1, 2), Float32Array.of(1, 2), Float32Array.of(3, 4, 5, 6))).toThrow(RangeError);
+    });
+
     it('thread count can be set and read back', () => {
       const addon = requireNative();
       const before = addon.getThreads();

@@ -377,6 +377,109 @@ static napi_value bias_activate(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- Elementwise binary ops with broadcasting (Add, Sub, Multiply): memory-bound loops that tfjs-wasm runs on one
+// thread with an index computation per element whenever shapes differ. ----
+
+#define BINARY_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+// out[0..n) = a[i·sa] op b[i·sb], sa, sb ∈ {0, 1}.
+BINARY_CLONES static void binary_row(int op, const float *a, int64_t sa, const float *b, int64_t sb, float *o, int64_t n) {
+  switch (op * 4 + (int)sa * 2 + (int)sb) {
+    case 0 * 4 + 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] + b[i]; break;
+    case 0 * 4 + 2: { const float v = b[0]; for (int64_t i = 0; i < n; i++) o[i] = a[i] + v; } break;
+    case 0 * 4 + 1: { const float v = a[0]; for (int64_t i = 0; i < n; i++) o[i] = v + b[i]; } break;
+    case 1 * 4 + 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] - b[i]; break;
+    case 1 * 4 + 2: { const float v = b[0]; for (int64_t i = 0; i < n; i++) o[i] = a[i] - v; } break;
+    case 1 * 4 + 1: { const float v = a[0]; for (int64_t i = 0; i < n; i++) o[i] = v - b[i]; } break;
+    case 2 * 4 + 3: for (int64_t i = 0; i < n; i++) o[i] = a[i] * b[i]; break;
+    case 2 * 4 + 2: { const float v = b[0]; for (int64_t i = 0; i < n; i++) o[i] = a[i] * v; } break;
+    case 2 * 4 + 1: { const float v = a[0]; for (int64_t i = 0; i < n; i++) o[i] = v * b[i]; } break;
+    default: {  // both broadcast along the row: one value
+      const float v = op == 0 ? a[0] + b[0] : op == 1 ? a[0] - b[0] : a[0] * b[0];
+      for (int64_t i = 0; i < n; i++) o[i] = v;
+    }
+  }
+}
+
+// binary(op, shape: Float64Array (rank ≤ 8, collapsed), a, stridesA: Float64Array, b, stridesB, out): out (dense, of
+// `shape`) = a op b with element strides per dim (0 = broadcast). The last dim's strides must be 0 or 1.
+// op: 0 add, 1 sub, 2 mul.
+static napi_value binary(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t op;
+  Array shape, A, sA, B, sB, O;
+  if (argc != 7 || !get_i64(env, argv[0], &op) || !get_array(env, argv[1], napi_float64_array, &shape) ||
+      !get_array(env, argv[2], napi_float32_array, &A) || !get_array(env, argv[3], napi_float64_array, &sA) ||
+      !get_array(env, argv[4], napi_float32_array, &B) || !get_array(env, argv[5], napi_float64_array, &sB) ||
+      !get_array(env, argv[6], napi_float32_array, &O))
+    FAIL("binary: wrong argument types");
+  size_t r = shape.length;
+  if (op < 0 || op > 2 || r < 1 || r > 8 || sA.length != r || sB.length != r) FAIL("binary: bad op or rank");
+  int64_t dims[8], sa[8], sb[8], total = 1, lastA = 0, lastB = 0;
+  for (size_t d = 0; d < r; d++) {
+    dims[d] = (int64_t)((double *)shape.data)[d];
+    sa[d] = (int64_t)((double *)sA.data)[d];
+    sb[d] = (int64_t)((double *)sB.data)[d];
+    if (dims[d] < 0 || sa[d] < 0 || sb[d] < 0) FAIL("binary: negative shape or stride");
+    total *= dims[d];
+    lastA += (dims[d] - 1) * sa[d];
+    lastB += (dims[d] - 1) * sb[d];
+  }
+  if (total == 0) return NULL;
+  if (sa[r - 1] > 1 || sb[r - 1] > 1) FAIL("binary: the last dim must be contiguous or broadcast");
+  if ((uint64_t)total > O.length || (uint64_t)lastA >= A.length || (uint64_t)lastB >= B.length) FAIL("binary: array too short");
+  const float *pa = A.data, *pb = B.data;
+  float *po = O.data;
+  int64_t n = dims[r - 1], rows = total / n, idx[8] = {0};
+  int64_t oa = 0, ob = 0;
+  for (int64_t row = 0; row < rows; row++) {
+    binary_row((int)op, pa + oa, sa[r - 1], pb + ob, sb[r - 1], po + row * n, n);
+    for (int d = (int)r - 2; d >= 0; d--) {  // odometer over the outer dims
+      idx[d]++;
+      oa += sa[d];
+      ob += sb[d];
+      if (idx[d] < dims[d]) break;
+      oa -= sa[d] * dims[d];
+      ob -= sb[d] * dims[d];
+      idx[d] = 0;
+    }
+  }
+  return NULL;
+}
+
+// concat(out, outer, inners: Float64Array, parts...): out[o, :] = [part_0[o, :], part_1[o, :], …], part_i being
+// [outer, inners[i]] (row-major) — a concatenation along one axis.
+static napi_value concat(napi_env env, napi_callback_info info) {
+  size_t argc = 66;
+  napi_value argv[66];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Array O, inner;
+  int64_t outer;
+  if (argc < 4 || argc > 66 || !get_array(env, argv[0], napi_float32_array, &O) || !get_i64(env, argv[1], &outer) ||
+      !get_array(env, argv[2], napi_float64_array, &inner) || inner.length != argc - 3 || outer < 0)
+    FAIL("concat: expected (out, outer, inners, ...parts) with at most 63 parts");
+  Array parts[63];
+  int64_t total = 0;
+  for (size_t i = 0; i < inner.length; i++) {
+    int64_t k = (int64_t)((double *)inner.data)[i];
+    if (k < 0 || !get_array(env, argv[3 + i], napi_float32_array, &parts[i]) || !fits(&parts[i], 0, outer * k))
+      FAIL("concat: a part is not a Float32Array of [outer, inner]");
+    total += k;
+  }
+  if (!fits(&O, 0, outer * total)) FAIL("concat: out too short");
+  float *po = O.data;
+  for (int64_t o = 0; o < outer; o++) {
+    for (size_t i = 0; i < inner.length; i++) {
+      int64_t k = (int64_t)((double *)inner.data)[i];
+      memcpy(po, (const float *)parts[i].data + o * k, (size_t)k * sizeof(float));
+      po += k;
+    }
+  }
+  return NULL;
+}
+
 // dsyevd(n, A: Float64Array n·n (symmetric; overwritten), w: Float64Array n, vectors = true) → info.
 // Eigenvalues ascending in w; with vectors, eigenvector k is row k of A (LAPACK's column k, read row-major).
 // LAPACK reads the upper triangle column-major, i.e. the lower triangle of the row-major matrix.
@@ -472,6 +575,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", NULL, conv2d_backprop_input, NULL, NULL, NULL, napi_default, NULL},
       {"conv2dBackpropFilter", NULL, conv2d_backprop_filter, NULL, NULL, NULL, napi_default, NULL},
       {"biasActivate", NULL, bias_activate, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, binary, NULL, NULL, NULL, napi_default, NULL},
+      {"concat", NULL, concat, NULL, NULL, NULL, napi_default, NULL},
       {"dsyevd", NULL, dsyevd, NULL, NULL, NULL, napi_default, NULL},
       {"dpotrf", NULL, dpotrf, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},

@@ -278,7 +278,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     `SIMD      ${b.simd == null ? 'n/a' : b.simd ? 'on' : 'off'}`,
     `kernels   ${b.kernelFixes.length > 0 ? b.kernelFixes.join(', ') : 'stock'}`,
     ...(b.native != null
-      ? [`native    ${b.native.kernels.join(', ')} on ${b.native.blas}, ${b.native.threads} threads`]
+      ? [`native    ${b.native.kernels.join(', ')}; ${b.native.blas}, ${b.native.threads} threads`]
       : b.nativeUnavailable != null
         ? [`native    off: ${b.nativeUnavailable}`]
         : []),

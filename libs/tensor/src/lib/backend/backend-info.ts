@@ -14,7 +14,7 @@ export interface BackendInfo {
   nativePackage?: string;
   /** Kernels this library registered on top of the stock backend. */
   kernelFixes: string[];
-  /** wasm only: the kernels that run on OpenBLAS through @pfgm/native, if they do. */
+  /** wasm only: the kernels that run natively through @pfgm/native (matmul/conv on OpenBLAS, elementwise), if they do. */
   native?: { blas: string; threads: number; kernels: string[] };
   /** wasm only: why the OpenBLAS kernels are not in use (addon not built, disabled, or plain `wasm` requested). */
   nativeUnavailable?: string;
@@ -28,7 +28,7 @@ export function formatBackendInfo(info: BackendInfo): string {
   if (info.simd != null) parts.push(`SIMD ${info.simd ? 'on' : 'off'}`);
   if (info.nativePackage != null) parts.push(`via ${info.nativePackage}`);
   if (info.kernelFixes.length > 0) parts.push(`${info.kernelFixes.length} kernel fixes`);
-  if (info.native != null) parts.push(`${info.native.kernels.length} kernels on OpenBLAS, ${info.native.threads} threads`);
+  if (info.native != null) parts.push(`${info.native.kernels.length} native kernels, OpenBLAS ${info.native.threads} threads`);
   const notes = [info.fallback, info.requested === 'auto' && info.nativeUnavailable != null ? `OpenBLAS kernels off: ${info.nativeUnavailable}` : undefined];
   const line = `pfgm: tfjs backend ${info.name} (${parts.join(', ')})`;
   return [line, ...notes.filter((n): n is string => n != null)].join('; ');

@@ -190,7 +190,58 @@ describe.skipIf(!gate.available)('OpenBLAS Conv2DBackpropInput / Conv2DBackpropF
   });
 });
 
-describe.skipIf(!gate.available)('OpenBLAS kernels: memory', () => {
+describe.skipIf(!gate.available)('native Add / Sub / Multiply / Concat vs cpu', () => {
+  const shapes: [number[], number[]][] = [
+    [[4, 8, 8, 16], [4, 8, 8, 16]], // same shape
+    [[4, 8, 8, 16], [16]], // bias
+    [[4, 8, 8, 16], [4, 1, 1, 16]], // time embedding / per-sample scale
+    [[4, 8, 8, 4, 4], [4, 1, 1, 4, 1]], // GroupNorm statistics
+    [[4, 1, 1, 16], [4, 8, 8, 16]], // broadcast on the left
+    [[4, 1, 8, 1], [1, 7, 1, 5]], // both broadcast
+    [[3, 5], []], // scalar
+    [[], [3, 5]],
+    [[1], [1]],
+    [[6, 1], [1, 6]],
+  ];
+  it.each(shapes.flatMap(([a, b], i) => ['add', 'sub', 'mul'].map((op) => ({ a, b, op, i, name: `${op} [${a}] ∘ [${b}]` }))))('$name', async (c) => {
+    const f = c.op === 'add' ? tf.add : c.op === 'sub' ? tf.sub : tf.mul;
+    const { wasm, cpu } = await wasmAndCpu([randn(c.a, 800 + c.i), randn(c.b, 850 + c.i)], (a, b) => f(a, b));
+    expect(wasm.shapes[0]).toEqual(cpu.shapes[0]);
+    expect(Array.from(wasm.values[0])).toEqual(Array.from(cpu.values[0])); // one rounding per element: exact
+  });
+
+  it('NaN/Inf propagate, empty shapes work, int32 goes to the stock kernel', async () => {
+    await tf.setBackend('wasm');
+    const r = tf.tidy(() => {
+      const x = tf.tensor([NaN, Infinity, 1, -Infinity]);
+      return [tf.mul(x, tf.scalar(0)).arraySync(), tf.add(x, tf.tensor([1, -Infinity, 1, 1])).arraySync(), tf.mul(tf.zeros([0, 3]), tf.ones([3])).shape, tf.mul(tf.tensor([2, 3], undefined, 'int32'), tf.scalar(2, 'int32')).arraySync()];
+    });
+    expect(r[0]).toEqual([NaN, NaN, 0, NaN]);
+    expect(r[1]).toEqual([NaN, NaN, 2, -Infinity]);
+    expect(r[2]).toEqual([0, 3]);
+    expect(r[3]).toEqual([4, 6]);
+  });
+
+  it.each([
+    { shapes: [[4, 8, 8, 16], [4, 8, 8, 32]], axis: 3 }, // U-Net skip concat
+    { shapes: [[2, 3], [5, 3], [1, 3]], axis: 0 },
+    { shapes: [[2, 3, 4], [2, 1, 4], [2, 0, 4], [2, 2, 4]], axis: 1 },
+    { shapes: [[2, 3], [2, 3]], axis: -1 },
+  ])('concat $shapes on axis $axis', async ({ shapes: ss, axis }) => {
+    const { wasm, cpu } = await wasmAndCpu(ss.map((s, i) => randn(s, 900 + i)), (...xs) => tf.concat(xs, axis));
+    expect(wasm.shapes[0]).toEqual(cpu.shapes[0]);
+    expect(Array.from(wasm.values[0])).toEqual(Array.from(cpu.values[0]));
+  });
+
+  it('gradients through concat, broadcast mul and add match cpu', async () => {
+    const { wasm, cpu } = await wasmAndCpu([randn([2, 4, 4, 3], 1), randn([2, 4, 4, 5], 2), randn([2, 1, 1, 8], 3)], (a, b, s) =>
+      tf.grads((a_: tf.Tensor, b_: tf.Tensor, s_: tf.Tensor) => tf.sum(tf.square(tf.add(tf.mul(tf.concat([a_, b_], 3), s_), s_))))([a, b, s]),
+    );
+    for (let k = 0; k < 3; k++) expectClose(wasm.values[k], cpu.values[k], tol);
+  });
+});
+
+describe.skipIf(!gate.available)('native kernels: memory', () => {
   it('leave no tensors or heap buffers behind, and never dispose their inputs', async () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(randn([2, 9, 9, 3], 5).values, [2, 9, 9, 3]) as tf.Tensor4D;
@@ -207,6 +258,7 @@ describe.skipIf(!gate.available)('OpenBLAS kernels: memory', () => {
       tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'valid', bias, activation: 'prelu', preluActivationWeights: bias });
       tf.matMul(a, a, true, false);
       tf.fused.matMul({ a: tf.reshape(a, [18, 5]), b: tf.reshape(a, [5, 18]), activation: 'relu' });
+      tf.concat([tf.mul(dy, bias), tf.sub(dy, tf.reshape(bias, [1, 1, 1, 4])), tf.add(dy, 1)], 3);
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);

@@ -9,6 +9,7 @@ import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { activate, fusedMatMul } from './fused-mat-mul.js';
+import { nativeBinaryKernel, nativeConcatKernel } from './native-elementwise.js';
 import { heap, release, run, sizeOf, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { broadcastIndex, matMulShapes } from './xnn-mat-mul.js';
 
@@ -228,8 +229,12 @@ export function nativeConv2DBackpropFilter(args: KernelArgs): TensorInfo {
   return out;
 }
 
-/** Kernel name → OpenBLAS implementation, registered over the wasm kernels when the addon is available. */
+/** Kernel name → native implementation, registered over the wasm kernels when the addon is available. */
 export const NATIVE_WASM_KERNELS: Readonly<Record<string, (args: never) => tf.TensorInfo>> = {
+  [tf.Add]: nativeBinaryKernel(tf.Add, native),
+  [tf.Sub]: nativeBinaryKernel(tf.Sub, native),
+  [tf.Multiply]: nativeBinaryKernel(tf.Multiply, native),
+  [tf.Concat]: nativeConcatKernel(native),
   [tf.BatchMatMul]: nativeBatchMatMul,
   [tf._FusedMatMul]: nativeFusedMatMul,
   [tf.Conv2D]: nativeConv2D,
