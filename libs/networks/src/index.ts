@@ -16,3 +16,15 @@ export {
   type WeightChoice,
 } from './lib/released/score-sde.js';
 export type { KeyMapping, Layout } from './lib/released/official-weights.js';
+export {
+  edmPrecondConfig,
+  loadSongUNet,
+  moduleStateDict,
+  readEdmFile,
+  songUNetKeyMapping,
+  songUNetToUNet,
+  type EdmFile,
+  type EdmPrecondConfig,
+  type LoadedEdm,
+  type SongUNetKwargs,
+} from './lib/released/edm.js';

@@ -11,4 +11,4 @@ export { defaultThreads, loadWasmPackage, setWasmBackend, wasmThreadsCount, THRE
 export { registerWasmKernels, unregisterWasmKernels, wasmKernelsRegistered, WASM_KERNEL_FIXES } from './lib/wasm/register-wasm-kernels.js';
 export { doctor, formatDoctorReport, selfTest, type DoctorCheck, type DoctorOptions, type DoctorReport, type DoctorThroughput } from './lib/doctor.js';
 export type { HostTensor, StateDict } from './lib/torch/host-tensor.js';
-export { readTorchCheckpoint, readTorchObject, TorchTensor, type StorageRef, type TorchCheckpoint, type TorchObject } from './lib/torch/torch-pth.js';
+export { PersistentObject, readPickle, readTorchCheckpoint, readTorchObject, TorchTensor, type StorageRef, type TorchCheckpoint, type TorchObject } from './lib/torch/torch-pth.js';

@@ -5,6 +5,8 @@ Runs the *official* code, read at generation time from the public repositories' 
 (never committed):
   score_sde    github.com/yang-song/score_sde_pytorch  (models/, op/, sde_lib.py, utils.py)
   poisson      github.com/Newbeeer/Poisson_flow        (models/, op/, methods.py, utils.py)
+  edm          github.com/NVlabs/edm                   (training/, torch_utils/, dnnlib/)
+  pfgmpp       github.com/Newbeeer/pfgmpp              (training/, torch_utils/, dnnlib/)
 Each fixture instantiates the official NCSNpp class with small channel counts (via the official
 `models.utils.create_model`, hence DataParallel `module.` keys), gives every weight a random value of a sensible
 scale (the official init_scale=0 would make the residual branches vanish and test nothing), takes one Adam step
@@ -12,6 +14,13 @@ scale (the official init_scale=0 would make the residual branches vanish and tes
 step-0 optimizer state, to stay small) and one official `ExponentialMovingAverage.update`, saves the state
 with the official `utils.save_checkpoint`, and records the official forward output, raw and EMA weights, on fixed
 inputs and noise labels.
+
+The EDM-family fixtures instantiate the official `EDMPrecond(model_type='SongUNet')` with the `ncsnpp` (PFGM++,
+D = 128, unconditional) or `ddpmpp` (EDM, class-conditional, augment_dim 9) keyword arguments of the official
+train.py, randomized the same way, and save them as the official training loops do: EDM's
+`network-snapshot-*.pkl` (`pickle.dump(dict(ema, loss_fn, augment_pipe, dataset_kwargs))` of CPU copies in eval
+mode, persistence-wrapped) and PFGM++'s `training-state-*.pt` (`torch.save(dict(optimizer_state, step, ema, net))`).
+They record `net.model(c_in·x, c_noise, labels)` (the SongUNet output F_x) and `net(x, σ, labels)` (D_x).
 
 Patches in the scratch copy only (documented, none touches the computation):
   - `op/upfirdn2d.py` and `op/fused_act.py` compile CUDA extensions at import (`torch.utils.cpp_extension.load`);
@@ -21,10 +30,14 @@ Patches in the scratch copy only (documented, none touches the computation):
 
 Usage (from the repository root; Debian's python3-torch, CPU):
   /usr/bin/python3 libs/networks/fixtures-gen/released/generate.py \
-      --score-sde /path/to/score_sde_pytorch.git --poisson-flow /path/to/Poisson_flow.git
-Writes libs/networks/src/lib/fixtures/released/<name>/{checkpoint_1.pth,expected.json} and manifest.json.
+      --score-sde /path/to/score_sde_pytorch.git --poisson-flow /path/to/Poisson_flow.git \\
+      --edm /path/to/edm.git --pfgmpp /path/to/pfgmpp.git
+Writes libs/networks/src/lib/fixtures/released/<name>/{checkpoint_1.pth | training-state-*.pt |
+network-snapshot-*.pkl, expected.json} and manifest.json (sha256 of each file; the output is deterministic).
 """
 import argparse
+import copy
+import pickle
 import hashlib
 import json
 import os
@@ -39,7 +52,7 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, '..', '..', 'src', 'lib', 'fixtures', 'released'))
-MODULES = ('models', 'op', 'sde_lib', 'methods', 'utils', 'tensorflow')
+MODULES = ('models', 'op', 'sde_lib', 'methods', 'utils', 'tensorflow', 'training', 'torch_utils', 'dnnlib')
 
 
 def ns(**kw):
@@ -170,6 +183,88 @@ def make_fixture(name, family, root, commit, cfg, labels, seed, adam_step):
   return ckpt
 
 
+def import_edm(root):
+  """Imports training.networks, training.loss, training.augment from an EDM-family checkout at `root`."""
+  for m in list(sys.modules):
+    if m.split('.')[0] in MODULES:
+      del sys.modules[m]
+  sys.path.insert(0, root)
+  try:
+    from training import networks, loss, augment
+    return ns(networks=networks, loss=loss, augment=augment)
+  finally:
+    sys.path.remove(root)
+
+
+# SongUNet keyword arguments of the official train.py (--arch ncsnpp / ddpmpp), small sizes.
+EDM_ARCH = {
+  'ncsnpp': dict(model_type='SongUNet', embedding_type='fourier', encoder_type='residual', decoder_type='standard',
+                 channel_mult_noise=2, resample_filter=[1, 3, 3, 1]),
+  'ddpmpp': dict(model_type='SongUNet', embedding_type='positional', encoder_type='standard', decoder_type='standard',
+                 channel_mult_noise=1, resample_filter=[1, 1]),
+}
+
+
+def edm_fixture(name, family, root, commit, arch, label_dim, augment_dim, pfgmpp, seed):
+  off = import_edm(root)
+  torch.manual_seed(seed)
+  gen = torch.Generator().manual_seed(seed)
+  kwargs = dict(EDM_ARCH[arch], model_channels=4, channel_mult=[1, 2], num_blocks=1, attn_resolutions=[4], dropout=0.13)
+  if augment_dim:
+    kwargs['augment_dim'] = augment_dim
+  interface = dict(img_resolution=8, img_channels=3, label_dim=label_dim)
+  if pfgmpp:
+    interface.update(pfgmpp=True, D=128)  # pfgmpp training_loop.py's interface_kwargs
+  net = off.networks.EDMPrecond(**kwargs, **interface)
+  net.train().requires_grad_(True)
+  randomize(net, gen)
+  ema = copy.deepcopy(net).eval().requires_grad_(False)
+  with torch.no_grad():  # the raw weights move on; EMA stays behind (as after some training steps)
+    for p in net.parameters():
+      p.add_(0.05 * torch.randn(p.shape, generator=gen))
+  optimizer = torch.optim.Adam(net.parameters(), lr=10e-4, betas=(0.9, 0.999), eps=1e-8)
+  os.makedirs(os.path.join(OUT, name), exist_ok=True)
+  if pfgmpp:  # pfgmpp training/training_loop.py: torch.save(dict(optimizer_state, step, ema, net))
+    loss_fn = off.loss.EDMLoss(D=128, N=3 * 8 * 8)
+    path = os.path.join(OUT, name, 'training-state-000001.pt')
+    torch.save(dict(optimizer_state=optimizer.state_dict(), step=1000, ema=ema, net=net), path)
+  else:  # edm training/training_loop.py: pickle.dump of eval-mode CPU copies
+    loss_fn = off.loss.EDMLoss()
+    augment_pipe = off.augment.AugmentPipe(p=0.12, xflip=1e8, yflip=1, scale=1, rotate_frac=1, aniso=1, translate_frac=1)
+    data = dict(ema=ema, loss_fn=loss_fn, augment_pipe=augment_pipe, dataset_kwargs=dict(class_name='training.dataset.ImageFolderDataset', path='cifar10-32x32.zip', use_labels=True))
+    for key, value in data.items():
+      if isinstance(value, torch.nn.Module):
+        data[key] = copy.deepcopy(value).eval().requires_grad_(False).cpu()
+    path = os.path.join(OUT, name, 'network-snapshot-000001.pkl')
+    with open(path, 'wb') as f:
+      pickle.dump(data, f)
+
+  x = torch.randn((2, 3, 8, 8), generator=gen) * torch.tensor([0.5, 12.0]).reshape(-1, 1, 1, 1)
+  sigma = torch.tensor([0.5, 12.0])
+  labels = torch.nn.functional.one_hot(torch.tensor([3, 7]), label_dim).float() if label_dim else None
+
+  def outputs(model):
+    model = copy.deepcopy(model).eval()
+    with torch.no_grad():
+      s = sigma.reshape(-1, 1, 1, 1)
+      c_in = 1 / (model.sigma_data ** 2 + s ** 2).sqrt()
+      c_noise = s.log() / 4
+      F_x = model.model(c_in * x, c_noise.flatten(), class_labels=labels)
+      D_x = model(x, sigma, labels)
+    return {'F': tensor_json(F_x), 'D': tensor_json(D_x), 'c_noise': tensor_json(c_noise.flatten()), 'c_in': tensor_json(c_in.flatten())}
+
+  expected = {
+    'family': family, 'commit': commit, 'seed': seed, 'arch': arch, 'kwargs': kwargs, 'interface': interface,
+    'input': tensor_json(x), 'sigma': tensor_json(sigma), 'labels': tensor_json(labels) if labels is not None else None,
+    'ema': outputs(ema), 'numParams': sum(p.numel() for p in ema.parameters()),
+  }
+  if pfgmpp:
+    expected['raw'] = outputs(net)
+  with open(os.path.join(OUT, name, 'expected.json'), 'w') as f:
+    json.dump(expected, f, separators=(',', ':'))
+  return path
+
+
 def sha256(path):
   return hashlib.sha256(open(path, 'rb').read()).hexdigest()
 
@@ -178,6 +273,8 @@ def main():
   ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
   ap.add_argument('--score-sde', required=True, help='git dir of yang-song/score_sde_pytorch')
   ap.add_argument('--poisson-flow', required=True, help='git dir of Newbeeer/Poisson_flow')
+  ap.add_argument('--edm', required=True, help='git dir of NVlabs/edm')
+  ap.add_argument('--pfgmpp', required=True, help='git dir of Newbeeer/pfgmpp')
   a = ap.parse_args()
   torch.set_num_threads(1)
   scratch = tempfile.mkdtemp(prefix='pfgm-official-')
@@ -200,6 +297,16 @@ def main():
   # PFGM DDPM++ (Poisson_flow configs/poisson/cifar10_ddpmpp.py): N+1 outputs, positional embedding of z.
   cfg = official_config(sde='poisson', fir=False, skip_rescale=True, embedding='positional', **sizes)
   written.append(make_fixture('poisson-flow-ddpmpp', 'poisson_flow', root, commit, cfg, [0.37, 35.0], 3, False))
+
+  edm_paths = ['training/networks.py', 'training/loss.py', 'training/augment.py', 'training/__init__.py', 'torch_utils', 'dnnlib']
+  root = os.path.join(scratch, 'pfgmpp')
+  commit = extract(a.pfgmpp, edm_paths, root)
+  # PFGM++ (Newbeeer/pfgmpp train.py --arch ncsnpp --pfgmpp 1 --aug_dim 128): unconditional, training-state-*.pt.
+  written.append(edm_fixture('pfgmpp-ncsnpp', 'pfgmpp', root, commit, 'ncsnpp', 0, 0, True, 4))
+  root = os.path.join(scratch, 'edm')
+  commit = extract(a.edm, edm_paths, root)
+  # EDM (NVlabs/edm train.py --arch ddpmpp --cond 1, augment 0.12 → augment_dim 9): network-snapshot-*.pkl.
+  written.append(edm_fixture('edm-ddpmpp-cond', 'edm', root, commit, 'ddpmpp', 10, 9, False, 5))
 
   manifest = {os.path.relpath(p, OUT): sha256(p) for p in written}
   manifest.update({os.path.relpath(os.path.join(os.path.dirname(p), 'expected.json'), OUT):

@@ -40,15 +40,24 @@ export function buildNetwork(config: NetworkConfig, io: NetworkIo, rng: Rng): Ne
     trainableWeights: store.variables.filter((_, i) => store.trainable[i]),
     dropoutRng,
     numParams: store.numParams,
-    apply(x, cond, training = false) {
+    apply(x, cond, training = false, labels) {
       checkInput(frozenIo, x, cond);
-      const ctx: ForwardContext = { training, nextSeed: () => dropoutRng.nextUint32() };
+      if (labels !== undefined) checkLabels(config, x, labels);
+      const ctx: ForwardContext = { training, nextSeed: () => dropoutRng.nextUint32(), labels };
       return tf.tidy(() => forward(x, cond, ctx));
     },
     dispose() {
       for (const v of store.variables) v.dispose();
     },
   };
+}
+
+function checkLabels(config: NetworkConfig, x: tf.Tensor, labels: tf.Tensor): void {
+  const dim = config.kind === 'unet' ? config.labelDim : undefined;
+  if (dim === undefined) throw new Error('class labels given to a network without labelDim (an unconditional network)');
+  if (labels.rank !== 2 || labels.shape[0] !== x.shape[0] || labels.shape[1] !== dim) {
+    throw new Error(`class labels must be [B, labelDim] = [${x.shape[0]}, ${dim}], got [${labels.shape}]`);
+  }
 }
 
 function checkInput(io: NetworkIo, x: tf.Tensor, cond: tf.Tensor1D): void {

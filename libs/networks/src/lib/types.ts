@@ -50,6 +50,14 @@ export interface UNetConfig {
   skipRescale?: boolean;
   /** 'ddpmpp' only: FIR kernel of the BigGAN up/down blocks (score_sde `fir=True`, `fir_kernel` [1, 3, 3, 1]). Default none. */
   firKernel?: number[];
+  /**
+   * 'ddpmpp' only: encoder input pyramid. 'residual' is EDM SongUNet's NCSN++ encoder (`encoder_type='residual'`): after
+   * each downsampling block, h = (h + FIRdown(conv3×3(aux)))/√2 and aux = h, starting from aux = the input image.
+   * Default 'standard' (none).
+   */
+  encoderType?: 'standard' | 'residual';
+  /** Class-conditional: labels [B, labelDim] enter as Dense(labels·√labelDim) added to the noise embedding (EDM `map_label`). */
+  labelDim?: number;
 }
 
 export type NetworkConfig = MlpConfig | UNetConfig;
@@ -66,7 +74,7 @@ export interface Network {
   /** Per-sample shapes. */
   readonly io: NetworkIo;
   /** [B, ...inShape], cond [B] → [B, ...outShape]. Never disposes its arguments. `training` enables dropout. */
-  apply(x: tf.Tensor, cond: tf.Tensor1D, training?: boolean): tf.Tensor;
+  apply(x: tf.Tensor, cond: tf.Tensor1D, training?: boolean, labels?: tf.Tensor2D): tf.Tensor;
   /** Every weight in a stable order; names are unique (`down.0.conv0.W`). Fixed ones have `trainable: false`. */
   readonly weights: tf.Variable[];
   /** Local names of `weights`, same order (the tf.Variable names carry a per-instance prefix). */

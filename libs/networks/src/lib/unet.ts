@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { declareAttnBlock, type AttnBlock } from './blocks/attn-block.js';
-import { declareConv, declareDense, declareGroupNorm, type ForwardContext } from './blocks/common.js';
+import { declareConv, declareDense, declareGroupNorm, type ConvParams, type ForwardContext } from './blocks/common.js';
+import { fusedConvFirDown } from './blocks/fir.js';
 import { declareDownsample, declareUpsample } from './blocks/resample.js';
 import { declareResBlock, type ResBlock } from './blocks/resnet-block.js';
 import { declareEmbedding } from './embedding.js';
@@ -12,7 +13,12 @@ import type { NetworkIo, UNetConfig } from './types.js';
 /** Forward pass of a declared network: x [B, ...in], cond [B] → [B, ...out]. */
 export type Forward = (x: tf.Tensor, cond: tf.Tensor1D, ctx: ForwardContext) => tf.Tensor;
 
-type Step = (h: tf.Tensor, hs: tf.Tensor[], actTemb: tf.Tensor, ctx: ForwardContext) => tf.Tensor;
+/** Per-call state of the U-Net forward: EDM's residual encoder carries the input pyramid `aux` between steps. */
+interface UNetCall extends ForwardContext {
+  aux: tf.Tensor;
+}
+
+type Step = (h: tf.Tensor, hs: tf.Tensor[], actTemb: tf.Tensor, ctx: UNetCall) => tf.Tensor;
 
 /**
  * Declares the score_sde U-Net (`models/ddpm.py` for style 'ddpm', `models/ncsnpp.py` with the DDPM++ config for
@@ -42,6 +48,7 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
   const embDim = config.embedding.kind === 'fourier' ? 2 * nf : nf;
 
   const embed = declareEmbedding(store, config.embedding, embDim);
+  const mapLabel = config.labelDim === undefined ? null : declareDense(store, 'map_label', config.labelDim, embDim);
   const temb0 = declareDense(store, 'temb.dense0', embDim, tembDim);
   const temb1 = declareDense(store, 'temb.dense1', tembDim, tembDim);
   const convIn = declareConv(store, 'conv_in', 3, C, nf);
@@ -51,6 +58,7 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
     });
 
   const steps: Step[] = [];
+  let auxC = C; // channels of the residual encoder's input pyramid
   const hsC = [nf];
   let ch = nf;
   for (let i = 0; i < levels; i++) {
@@ -67,7 +75,13 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
         steps.push((_h, hs) => push(hs, down(hs[hs.length - 1])));
       } else {
         const down = res(`down.${i}.downsample`, ch, ch, 'down');
-        steps.push((_h, hs, t, ctx) => push(hs, down(hs[hs.length - 1], t, ctx)));
+        if (config.encoderType === 'residual') {
+          const join = residualEncoder(store, `down.${i}.aux_residual`, auxC, ch, config.firKernel ?? [1, 1]);
+          auxC = ch;
+          steps.push((_h, hs, t, ctx) => push(hs, join(down(hs[hs.length - 1], t, ctx), ctx)));
+        } else {
+          steps.push((_h, hs, t, ctx) => push(hs, down(hs[hs.length - 1], t, ctx)));
+        }
       }
       hsC.push(ch);
     }
@@ -100,14 +114,16 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
   const convOut = declareConv(store, 'conv_out', 3, ch, head.channels, 0);
 
   return (x, cond, ctx) => {
-    const temb = dense(silu(dense(embed(cond), temb0.W.value, temb0.b.value)), temb1.W.value, temb1.b.value);
+    const emb = mapLabel === null ? embed(cond) : tf.add(embed(cond), labelEmbedding(mapLabel, config.labelDim as number, ctx.labels));
+    const temb = dense(silu(dense(emb, temb0.W.value, temb0.b.value)), temb1.W.value, temb1.b.value);
     const actTemb = silu(temb); // [B, 4nf]: every block's Dense_0 sees SiLU(temb)
     const hs: tf.Tensor[] = [conv2d(x, convIn.W.value, convIn.b.value)]; // [B, H, W, nf]
     let h = hs[0];
+    const call: UNetCall = { ...ctx, aux: x };
     for (const step of steps) {
       const live = [h, ...hs];
       const hIn = h;
-      h = tf.tidy(() => step(hIn, hs, actTemb, ctx));
+      h = tf.tidy(() => step(hIn, hs, actTemb, call));
       // Free what the step consumed (its input and popped skips) now rather than at the end of the outer tidy: this
       // bounds forward memory by the skip stack. Safe under autograd: tfjs keeps its own clones of saved tensors.
       for (const t of live) if (t !== h && !hs.includes(t)) t.dispose();
@@ -115,6 +131,25 @@ export function declareUNet(store: ParamStore, config: UNetConfig, io: NetworkIo
     if (hs.length !== 0) throw new Error(`U-Net skip stack not empty (${hs.length}); builder bug`);
     h = groupNormSilu(h, normOut.gamma.value, normOut.beta.value, normOut.groups);
     return head.apply(conv2d(h, convOut.W.value, convOut.b.value)); // [B, ...outShape]
+  };
+}
+
+/** EDM `map_label`: Dense(labels·√labelDim) [B, embDim]; without labels EDMPrecond feeds zeros (the bias alone). */
+function labelEmbedding(p: ConvParams, labelDim: number, labels: tf.Tensor | undefined): tf.Tensor {
+  if (labels === undefined) return tf.reshape(p.b.value, [1, -1]);
+  return dense(tf.mul(labels, Math.sqrt(labelDim)), p.W.value, p.b.value);
+}
+
+/**
+ * EDM SongUNet `encoder_type='residual'` after a downsampling block: h = (h + FusedConvFirDown(aux))/√2, and aux = h
+ * for the next level (`aux_residual`, a 3×3 conv from the pyramid's channels to h's, FIR stride 2).
+ */
+function residualEncoder(store: ParamStore, name: string, cin: number, cout: number, k: readonly number[]): (h: tf.Tensor, call: UNetCall) => tf.Tensor {
+  const conv = declareConv(store, name, 3, cin, cout);
+  return (h, call) => {
+    const joined = tf.mul(tf.add(h, fusedConvFirDown(call.aux, conv.W.value, conv.b.value, k)), Math.SQRT1_2);
+    call.aux = joined; // kept alive as the skip it also is (pushed onto hs)
+    return joined;
   };
 }
 

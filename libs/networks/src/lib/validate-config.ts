@@ -44,6 +44,10 @@ export function validateConfig(config: NetworkConfig, io: NetworkIo): void {
       if (config.skipRescale !== undefined && (typeof config.skipRescale !== 'boolean' || config.style !== 'ddpmpp')) {
         fail('skipRescale', config.skipRescale, "a boolean, with style 'ddpmpp' only");
       }
+      if (config.encoderType !== undefined && (config.style !== 'ddpmpp' || !['standard', 'residual'].includes(config.encoderType))) {
+        fail('encoderType', config.encoderType, "'standard' or 'residual', with style 'ddpmpp' only");
+      }
+      if (config.labelDim !== undefined && !isPosInt(config.labelDim)) fail('labelDim', config.labelDim, 'a positive integer (CIFAR-10: 10)');
       if (config.firKernel !== undefined) {
         const k = config.firKernel;
         if (config.style !== 'ddpmpp' || !Array.isArray(k) || k.length < 2 || k.length % 2 !== 0 || !k.every(Number.isFinite) || !(k.reduce((a, b) => a + b, 0) !== 0)) {

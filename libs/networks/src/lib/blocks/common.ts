@@ -7,6 +7,8 @@ export interface ForwardContext {
   training: boolean;
   /** A fresh seed for the next dropout mask. */
   nextSeed(): number;
+  /** Class labels [B, labelDim] (one-hot or soft) of a class-conditional U-Net; absent: zeros (EDMPrecond). */
+  labels?: tf.Tensor;
 }
 
 /** Block family (see UNetConfig.style). */

@@ -34,11 +34,26 @@ export function firUpsample2x(x: tf.Tensor, k: readonly number[]): tf.Tensor {
   return tf.depthwiseConv2d(padded, firFilter(k, C, 4), 1, 'valid');
 }
 
-/** 2× FIR downsampling, `downsample_2d(x, k, factor=2)`: x [B, H, W, C] → [B, H/2, W/2, C]; k = [1, 1] is 2×2 mean. */
-export function firDownsample2x(x: tf.Tensor, k: readonly number[]): tf.Tensor {
+/**
+ * 2× FIR downsampling, `downsample_2d(x, k, factor=2)`: x [B, H, W, C] → [B, H/2, W/2, C]; k = [1, 1] is 2×2 mean.
+ * `pad` overrides upfirdn2d's ((K − 1) // 2, (K − 2) // 2) border (EDM's fused conv + down filters without one).
+ */
+export function firDownsample2x(x: tf.Tensor, k: readonly number[], pad?: readonly [number, number]): tf.Tensor {
   const p = k.length - 2;
-  const lo = Math.floor((p + 1) / 2); // upfirdn2d pad = ((p + 1) // 2, p // 2)
-  const hi = Math.floor(p / 2);
+  const [lo, hi] = pad ?? [Math.floor((p + 1) / 2), Math.floor(p / 2)]; // upfirdn2d pad = ((p + 1) // 2, p // 2)
   const padded = tf.pad(x, [[0, 0], [lo, hi], [lo, hi], [0, 0]]) as tf.Tensor4D;
   return tf.depthwiseConv2d(padded, firFilter(k, x.shape[3] as number, 1), 2, 'valid');
+}
+
+/**
+ * EDM `Conv2d(kernel=3, down=True, fused_resample=True)` (SongUNet's residual encoder, `aux_residual`): 3×3 conv with
+ * a 2-pixel zero border (no bias), then the FIR filter at stride 2 without padding, then the bias.
+ * x [B, H, W, Cin], W [3, 3, Cin, Cout], b [Cout] → [B, H/2, W/2, Cout].
+ */
+export function fusedConvFirDown(x: tf.Tensor, W: tf.Tensor, b: tf.Tensor, k: readonly number[]): tf.Tensor {
+  const pad = (W.shape[0] as number) >> 1; // w_pad
+  const fPad = (k.length - 1) >> 1; // f_pad
+  const padded = tf.pad(x, [[0, 0], [pad + fPad, pad + fPad], [pad + fPad, pad + fPad], [0, 0]]) as tf.Tensor4D;
+  const h = tf.conv2d(padded, W as tf.Tensor4D, 1, 'valid');
+  return tf.add(firDownsample2x(h, k, [0, 0]), b);
 }

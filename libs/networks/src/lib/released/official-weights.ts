@@ -5,8 +5,12 @@ import type { Network } from '../types.js';
 // Shared by the released-checkpoint loaders: how an official PyTorch weight maps onto one of ours, the key check
 // with a one-line error, and the assignment.
 
-/** How a PyTorch weight is laid out relative to ours: as is, nn.Linear [out, in], or nn.Conv2d [out, in, kh, kw]. */
-export type Layout = 'same' | 'linear' | 'conv';
+/**
+ * How a PyTorch weight is laid out relative to ours: as is, nn.Linear [out, in], nn.Conv2d [out, in, kh, kw], a 1×1
+ * conv used as a dense layer [out, in, 1, 1] → [in, out], or one third of EDM's fused attention `qkv` 1×1 conv
+ * ([3C, in, 1, 1] weight / [3C] bias, output channel 3c + j is q (j = 0), k (1) or v (2) of channel c).
+ */
+export type Layout = 'same' | 'linear' | 'conv' | 'conv1x1' | 'qkv0' | 'qkv1' | 'qkv2';
 
 /** One of our weights and the official state-dict key it is read from. */
 export interface KeyMapping {
@@ -28,6 +32,12 @@ export function officialShape(ours: readonly number[], layout: Layout): number[]
       return [ours[1], ours[0]];
     case 'conv':
       return [ours[3], ours[2], ours[0], ours[1]];
+    case 'conv1x1':
+      return [ours[1], ours[0], 1, 1];
+    case 'qkv0':
+    case 'qkv1':
+    case 'qkv2':
+      return ours.length === 1 ? [3 * ours[0]] : [3 * ours[1], ours[0], 1, 1];
   }
 }
 
@@ -35,8 +45,16 @@ export function officialShape(ours: readonly number[], layout: Layout): number[]
 export function toOurLayout(t: HostTensor, layout: Layout): Float32Array {
   const d = t.data;
   if (layout === 'same') return d;
+  if (layout === 'qkv0' || layout === 'qkv1' || layout === 'qkv2') {
+    const j = Number(layout[3]);
+    const C = t.shape[0] / 3;
+    const I = t.shape.length === 1 ? 1 : t.shape[1];
+    const out = new Float32Array(C * I);
+    for (let o = 0; o < C; o++) for (let i = 0; i < I; i++) out[i * C + o] = d[(3 * o + j) * I + i];
+    return out;
+  }
   const out = new Float32Array(d.length);
-  if (layout === 'linear') {
+  if (layout === 'linear' || layout === 'conv1x1') {
     const [O, I] = t.shape;
     for (let o = 0; o < O; o++) for (let i = 0; i < I; i++) out[i * O + o] = d[o * I + i];
     return out;

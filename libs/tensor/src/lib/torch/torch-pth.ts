@@ -62,6 +62,19 @@ export class TorchTensor {
   }
 }
 
+/**
+ * An object pickled through EDM's `torch_utils.persistence` (`_reconstruct_persistent_obj(meta)`): its class name
+ * and `__dict__` (`_parameters`, `_buffers`, `_modules`, `_init_kwargs`, …). The pickled module source is kept as
+ * text and never run.
+ */
+export class PersistentObject {
+  constructor(
+    readonly className: string,
+    readonly state: Map<string, unknown>,
+    readonly moduleSource: string,
+  ) {}
+}
+
 /** Result of {@link readTorchCheckpoint}: float tensors, plus names of non-float entries (e.g. `num_batches_tracked`). */
 export interface TorchCheckpoint {
   layout: 'zip' | 'legacy';
@@ -71,6 +84,17 @@ export interface TorchCheckpoint {
 
 function makeParser(storages: Map<string, StorageRef>, where: string): Parser {
   const names = new NameRegistry();
+  // EDM / PFGM++ pickles: persistent classes (data only), and storages of plain-pickled tensors (a legacy torch.save)
+  names.register('torch_utils.persistence', '_reconstruct_persistent_obj', (meta: unknown) => {
+    const m = meta instanceof Map ? meta : new Map(Object.entries(meta as object));
+    const state = m.get('state');
+    return new PersistentObject(String(m.get('class_name')), state instanceof Map ? state : new Map(Object.entries((state ?? {}) as object)), String(m.get('module_src') ?? ''));
+  });
+  names.register('torch.storage', '_load_from_bytes', (b: Uint8Array) => {
+    const storage = readTorchObject(b, `${where} (embedded storage)`).root;
+    if (!isStorage(storage)) throw new Error(`${where}: an embedded torch storage holds no storage`);
+    return storage;
+  });
   for (const [cls, name] of STORAGE_CLASSES) names.register('torch', name, cls as new () => object);
   const rebuild = (storage: StorageRef, offset: number, shape: number[], stride: number[]) => new TorchTensor(storage, offset, shape, stride);
   names.register('torch._utils', '_rebuild_tensor_v2', rebuild);
@@ -104,6 +128,25 @@ function makeParser(storages: Map<string, StorageRef>, where: string): Parser {
       },
     },
   });
+}
+
+function isStorage(v: unknown): v is StorageRef {
+  return typeof v === 'object' && v !== null && 'key' in v && 'dtype' in v && 'numel' in v;
+}
+
+/**
+ * Reads a plain `pickle.dump` file that holds torch tensors (EDM's `network-snapshot-*.pkl`): tensors are
+ * {@link TorchTensor}s (their storages are embedded legacy torch.save bytes), persistent classes
+ * {@link PersistentObject}s; other classes become inert objects carrying their state. Nothing is executed.
+ */
+export function readPickle(bytes: Uint8Array, where = '.pkl'): unknown {
+  if (bytes[0] !== 0x80) throw new Error(`${where}: not a pickle file (first byte 0x${(bytes[0] ?? 0).toString(16)}, expected 0x80)`);
+  try {
+    return makeParser(new Map(), where).parse(bytes);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new Error(msg.startsWith(where) ? msg : `${where}: cannot read the pickle (${msg}); truncated or corrupt file?`);
+  }
 }
 
 /** Gathers a strided float tensor from its storage into a fresh C-order Float32Array. */
