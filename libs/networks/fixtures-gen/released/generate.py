@@ -27,15 +27,27 @@ Patches in the scratch copy only (documented, none touches the computation):
     the load call is replaced by `None`. On CPU `op.upfirdn2d` dispatches to its own `upfirdn2d_native` (pure
     torch), the path this generator exercises (fir=True fixture). `fused_act` is never used by NCSN++.
   - `utils.py` imports tensorflow (used only by `restore_checkpoint`'s gfile calls); a stub module stands in.
+  - Poisson_flow `sampling.py`: `torch.ones((len(x))).cuda() * z` in the RK45 ODE function becomes `.to(x.device)`;
+    its image-saving imports (tqdm, PIL, torchvision) are stubbed.
+  - pfgmpp `generate.py` imports click, PIL, torchvision at module level: only its `edm_sampler` function is taken
+    (ast) and run unchanged.
 
 Usage (from the repository root; Debian's python3-torch, CPU):
   /usr/bin/python3 libs/networks/fixtures-gen/released/generate.py \
       --score-sde /path/to/score_sde_pytorch.git --poisson-flow /path/to/Poisson_flow.git \\
       --edm /path/to/edm.git --pfgmpp /path/to/pfgmpp.git
 Writes libs/networks/src/lib/fixtures/released/<name>/{checkpoint_1.pth | training-state-*.pt |
-network-snapshot-*.pkl, expected.json} and manifest.json (sha256 of each file; the output is deterministic).
+network-snapshot-*.pkl, expected.json, sampler-*.json} and manifest.json (sha256 of each file). The output is
+deterministic except inside EDM's .pkl: torch pickles each storage as an embedded legacy torch.save whose storage key
+is the storage's memory address, so a rerun changes those keys (and the file's sha256), never a value.
+
+Sampler fixtures (end-to-end parity, checked by libs/methods/src/lib/released-samplers.spec.ts): the official PFGM
+RK45 (Poisson_flow `sampling.py::get_rk45_sampler_pfgm`, scipy `solve_ivp`) on the PFGM fixture network, EMA weights,
+cifar10 sampling settings (z_max 40, ε 1e-3, z_exp 5, γ 5, rtol = atol = 1e-4), latents drawn like
+`Poisson.prior_sampling`; and PFGM++'s Heun (`generate.py::edm_sampler`, pfgmpp=True, 6 steps) on the PFGM++ one.
 """
 import argparse
+import ast
 import copy
 import pickle
 import hashlib
@@ -52,7 +64,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.normpath(os.path.join(HERE, '..', '..', 'src', 'lib', 'fixtures', 'released'))
-MODULES = ('models', 'op', 'sde_lib', 'methods', 'utils', 'tensorflow', 'training', 'torch_utils', 'dnnlib')
+MODULES = ('models', 'op', 'sde_lib', 'methods', 'utils', 'tensorflow', 'training', 'torch_utils', 'dnnlib', 'sampling',
+           'tqdm', 'PIL', 'torchvision')
 
 
 def ns(**kw):
@@ -180,7 +193,47 @@ def make_fixture(name, family, root, commit, cfg, labels, seed, adam_step):
   }
   with open(os.path.join(OUT, name, 'expected.json'), 'w') as f:
     json.dump(expected, f, separators=(',', ':'))
+  if family == 'poisson_flow':
+    ema.copy_to(model.parameters())
+    pfgm_rk45_fixture(name, root, cfg, model, gen)
   return ckpt
+
+
+def pfgm_rk45_fixture(name, root, cfg, model, gen):
+  """Official PFGM RK45 (Poisson_flow sampling.py get_rk45_sampler_pfgm, scipy solve_ivp) from fixed latents."""
+  src = open(os.path.join(root, 'sampling.py')).read()
+  # Scratch-only patch: the official ODE function moves z to CUDA; on CPU keep it on x's device.
+  patched = src.replace('torch.ones((len(x))).cuda() * z', 'torch.ones((len(x))).to(x.device) * z')
+  assert patched != src
+  open(os.path.join(root, 'sampling.py'), 'w').write(patched)
+  for stub in ('tqdm', 'PIL', 'torchvision', 'torchvision.utils'):  # imported by sampling.py for its image output only
+    mod = types.ModuleType(stub)
+    mod.tqdm = mod.Image = mod.make_grid = mod.save_image = mod.utils = None
+    sys.modules[stub] = mod
+  sys.path.insert(0, root)
+  try:
+    import methods
+    import sampling
+  finally:
+    sys.path.remove(root)
+  settings = dict(z_max=40., z_min=1e-3, z_exp=5, gamma=5, upper_norm=3000, rtol=1e-4, atol=1e-4)
+  config = ns(data=ns(**vars(cfg.data), channels=cfg.data.num_channels),
+              sampling=ns(z_max=settings['z_max'], z_exp=settings['z_exp'], upper_norm=settings['upper_norm'], vs=False, N=100),
+              training=ns(gamma=settings['gamma'], M=291, sde='poisson'))
+  sde = methods.Poisson(config)
+  C, S = cfg.data.num_channels, cfg.data.image_size
+  shape = (2, C, S, S)
+  # Latents on the z = z_max hyperplane, drawn like Poisson.prior_sampling (fixed here; its CUDA calls aside).
+  r = np.random.RandomState(7).beta(a=(C * S * S + 1) / 2. - 0.5, b=0.5, size=2)
+  radius = np.clip(np.sqrt(settings['z_max'] ** 2 * r / (1 - r)), 1, settings['upper_norm'])
+  direction = torch.randn((2, C * S * S), generator=gen, dtype=torch.float64)
+  latents = (direction / direction.norm(dim=1, keepdim=True) * torch.from_numpy(radius)[:, None]).float().view(shape)
+  sampler = sampling.get_rk45_sampler_pfgm(sde, shape, lambda x: x, rtol=settings['rtol'], atol=settings['atol'],
+                                           eps=settings['z_min'], device='cpu')
+  x, nfe = sampler(model, x=latents.clone())
+  with open(os.path.join(OUT, name, 'sampler-rk45.json'), 'w') as f:
+    json.dump({'sampler': 'Poisson_flow sampling.py get_rk45_sampler_pfgm (scipy RK45), EMA weights, inverse_scaler identity',
+               'settings': settings, 'latents': tensor_json(latents), 'x': tensor_json(x), 'nfe': int(nfe)}, f, separators=(',', ':'))
 
 
 def import_edm(root):
@@ -262,7 +315,29 @@ def edm_fixture(name, family, root, commit, arch, label_dim, augment_dim, pfgmpp
     expected['raw'] = outputs(net)
   with open(os.path.join(OUT, name, 'expected.json'), 'w') as f:
     json.dump(expected, f, separators=(',', ':'))
+  if pfgmpp:
+    edm_heun_fixture(name, root, ema, gen)
   return path
+
+
+def edm_heun_fixture(name, root, net, gen):
+  """Official PFGM++ Heun sampler (pfgmpp generate.py edm_sampler, pfgmpp=True: x_T = the latents) from fixed latents.
+
+  generate.py imports click, PIL, torchvision and the CUDA-only distributed utilities at module level, so only the
+  `edm_sampler` function is taken from it (ast) and run unchanged with torch and numpy as its globals.
+  """
+  tree = ast.parse(open(os.path.join(root, 'generate.py')).read())
+  fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == 'edm_sampler')
+  scope = {'torch': torch, 'np': np}
+  exec(compile(ast.Module(body=[fn], type_ignores=[]), 'generate.py', 'exec'), scope)
+  settings = dict(num_steps=6, sigma_min=0.002, sigma_max=80, rho=7)
+  latents = torch.randn((2, 3, 8, 8), generator=gen) * settings['sigma_max']
+  with torch.no_grad():
+    x, _ = scope['edm_sampler'](net, latents, None, **settings, pfgmpp=True)
+  with open(os.path.join(OUT, name, 'sampler-heun.json'), 'w') as f:
+    json.dump({'sampler': 'pfgmpp generate.py edm_sampler (Heun, S_churn 0), EMA network, pfgmpp=True',
+               'settings': settings, 'latents': tensor_json(latents), 'x': tensor_json(x), 'nfe': 2 * settings['num_steps'] - 1},
+              f, separators=(',', ':'))
 
 
 def sha256(path):
@@ -292,7 +367,7 @@ def main():
   written.append(make_fixture('score-sde-ncsnpp-fir', 'score_sde', root, commit, cfg, [0.05, 20.0], 2, False))
 
   root = os.path.join(scratch, 'poisson_flow')
-  commit = extract(a.poisson_flow, ['models', 'op', 'methods.py', 'utils.py'], root)
+  commit = extract(a.poisson_flow, ['models', 'op', 'methods.py', 'utils.py', 'sampling.py'], root)
   patch_cuda_ops(root)
   # PFGM DDPM++ (Poisson_flow configs/poisson/cifar10_ddpmpp.py): N+1 outputs, positional embedding of z.
   cfg = official_config(sde='poisson', fir=False, skip_rescale=True, embedding='positional', **sizes)
@@ -300,7 +375,7 @@ def main():
 
   edm_paths = ['training/networks.py', 'training/loss.py', 'training/augment.py', 'training/__init__.py', 'torch_utils', 'dnnlib']
   root = os.path.join(scratch, 'pfgmpp')
-  commit = extract(a.pfgmpp, edm_paths, root)
+  commit = extract(a.pfgmpp, edm_paths + ['generate.py'], root)
   # PFGM++ (Newbeeer/pfgmpp train.py --arch ncsnpp --pfgmpp 1 --aug_dim 128): unconditional, training-state-*.pt.
   written.append(edm_fixture('pfgmpp-ncsnpp', 'pfgmpp', root, commit, 'ncsnpp', 0, 0, True, 4))
   root = os.path.join(scratch, 'edm')
