@@ -3,7 +3,7 @@ import { loadNcsnpp, loadSongUNet, type NcsnppConfig } from '@pfgm/networks';
 import { expectNoLeak } from '@pfgm/tensor/testing';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pfgmConfig, pfgmppConfig } from './configs.js';
+import { pfgmConfig, pfgmppConfig, vpConfig } from './configs.js';
 import { makeMethod } from './make-method.js';
 import { decode } from './sample.js';
 
@@ -61,6 +61,26 @@ describe('released checkpoints: samplers equal the official ones from the same l
     tf.dispose([latents, res.x]);
     network.dispose();
     expect(err).toBeGreaterThan(1e-2);
+  });
+
+  it('VP probability-flow RK45 with noise removal = score_sde get_ode_sampler (scipy, rtol = atol = 1e-5)', async () => {
+    const s = json<SamplerFixture>('score-sde-ddpmpp/sampler-rk45.json');
+    const official = json<{ config: NcsnppConfig }>('score-sde-ddpmpp/expected.json').config;
+    const net = loadNcsnpp(bytes('score-sde-ddpmpp/checkpoint_1.pth'), official, { where: 'score-sde-ddpmpp' });
+    const { beta_min: betaMin, beta_max: betaMax, eps: epsT, rtol, atol } = s.settings;
+    const m = makeMethod(vpConfig({ betaMin, betaMax, epsT, denoise: true }));
+    const { err, nfe } = await expectNoLeak(async () => {
+      const latents = nhwc(s.latents);
+      const res = await decode(m, m.predictor(net), latents, { kind: 'rk45', rtol, atol });
+      const official = tf.tidy(() => nhwc(s.x).dataSync());
+      const out = { err: relError(res.x.dataSync(), official), nfe: res.nfe };
+      tf.dispose([latents, res.x]);
+      return out;
+    });
+    net.dispose();
+    console.info(`[sampler parity] VP RK45: max rel. error ${err.toExponential(2)}, NFE ours ${nfe} / official ${s.nfe}`);
+    expect(Math.abs(nfe - s.nfe)).toBeLessThanOrEqual(6);
+    expect(err).toBeLessThanOrEqual(1e-3);
   });
 
   it('PFGM RK45 = Poisson_flow get_rk45_sampler_pfgm (scipy solve_ivp, rtol = atol = 1e-4)', async () => {

@@ -41,7 +41,9 @@ network-snapshot-*.pkl, expected.json, sampler-*.json} and manifest.json (sha256
 deterministic except inside EDM's .pkl: torch pickles each storage as an embedded legacy torch.save whose storage key
 is the storage's memory address, so a rerun changes those keys (and the file's sha256), never a value.
 
-Sampler fixtures (end-to-end parity, checked by libs/methods/src/lib/released-samplers.spec.ts): the official PFGM
+Sampler fixtures (end-to-end parity, checked by libs/methods/src/lib/released-samplers.spec.ts): the official VP
+probability-flow RK45 with noise removal (score_sde `sampling.py::get_ode_sampler`, rtol = atol = 1e-5, ε 1e-3) on the
+VP fixture network; the official PFGM
 RK45 (Poisson_flow `sampling.py::get_rk45_sampler_pfgm`, scipy `solve_ivp`) on the PFGM fixture network, EMA weights,
 cifar10 sampling settings (z_max 40, ε 1e-3, z_exp 5, γ 5, rtol = atol = 1e-4), latents drawn like
 `Poisson.prior_sampling`; and PFGM++'s Heun (`generate.py::edm_sampler`, pfgmpp=True, 6 steps) on the PFGM++ one.
@@ -196,7 +198,32 @@ def make_fixture(name, family, root, commit, cfg, labels, seed, adam_step):
   if family == 'poisson_flow':
     ema.copy_to(model.parameters())
     pfgm_rk45_fixture(name, root, cfg, model, gen)
+  if name == 'score-sde-ddpmpp':
+    ema.copy_to(model.parameters())
+    vp_rk45_fixture(name, root, cfg, model, gen)
   return ckpt
+
+
+def vp_rk45_fixture(name, root, cfg, model, gen):
+  """Official VP probability-flow RK45 (score_sde sampling.py get_ode_sampler, scipy) with noise removal, as
+  run_lib's evaluation configures it for configs/vp/cifar10_ddpmpp_continuous.py (sampling.noise_removal True)."""
+  sys.path.insert(0, root)
+  try:
+    import sde_lib
+    import sampling
+  finally:
+    sys.path.remove(root)
+  settings = dict(beta_min=0.1, beta_max=20., N=1000, eps=1e-3, rtol=1e-5, atol=1e-5, denoise=1)
+  sde = sde_lib.VPSDE(beta_min=settings['beta_min'], beta_max=settings['beta_max'], N=settings['N'])
+  C, S = cfg.data.num_channels, cfg.data.image_size
+  shape = (2, C, S, S)
+  latents = torch.randn(shape, generator=gen)  # VPSDE.prior_sampling: N(0, I)
+  sampler = sampling.get_ode_sampler(sde, shape, lambda x: x, denoise=True, rtol=settings['rtol'], atol=settings['atol'],
+                                     eps=settings['eps'], device='cpu')
+  x, nfe = sampler(model, z=latents.clone())
+  with open(os.path.join(OUT, name, 'sampler-rk45.json'), 'w') as f:
+    json.dump({'sampler': 'score_sde sampling.py get_ode_sampler (scipy RK45, denoise=True), EMA weights, inverse_scaler identity',
+               'settings': settings, 'latents': tensor_json(latents), 'x': tensor_json(x), 'nfe': int(nfe)}, f, separators=(',', ':'))
 
 
 def pfgm_rk45_fixture(name, root, cfg, model, gen):
@@ -357,7 +384,7 @@ def main():
   written = []
 
   root = os.path.join(scratch, 'score_sde')
-  commit = extract(a.score_sde, ['models', 'op', 'sde_lib.py', 'utils.py'], root)
+  commit = extract(a.score_sde, ['models', 'op', 'sde_lib.py', 'utils.py', 'sampling.py'], root)
   patch_cuda_ops(root)
   # VP DDPM++ (configs/vp/cifar10_ddpmpp_continuous.py): positional embedding of t·999, no FIR, skip_rescale.
   cfg = official_config(sde='vpsde', fir=False, skip_rescale=True, embedding='positional', **sizes)
@@ -383,9 +410,8 @@ def main():
   # EDM (NVlabs/edm train.py --arch ddpmpp --cond 1, augment 0.12 → augment_dim 9): network-snapshot-*.pkl.
   written.append(edm_fixture('edm-ddpmpp-cond', 'edm', root, commit, 'ddpmpp', 10, 9, False, 5))
 
-  manifest = {os.path.relpath(p, OUT): sha256(p) for p in written}
-  manifest.update({os.path.relpath(os.path.join(os.path.dirname(p), 'expected.json'), OUT):
-                   sha256(os.path.join(os.path.dirname(p), 'expected.json')) for p in written})
+  files = [os.path.join(os.path.dirname(p), f) for p in written for f in sorted(os.listdir(os.path.dirname(p)))]
+  manifest = {os.path.relpath(p, OUT): sha256(p) for p in files}
   manifest['torch'] = torch.__version__
   with open(os.path.join(OUT, 'manifest.json'), 'w') as f:
     json.dump(manifest, f, indent=1, sort_keys=True)
