@@ -16,6 +16,7 @@ export {
   type WeightChoice,
 } from './lib/released/score-sde.js';
 export type { KeyMapping, Layout } from './lib/released/official-weights.js';
+export { matchNcsnppReleased, NCSNPP_RELEASED, type NcsnppReleasedName } from './lib/released/ncsnpp-presets.js';
 export {
   edmPrecondConfig,
   loadSongUNet,
