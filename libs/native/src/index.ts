@@ -69,14 +69,14 @@ const statusPath = path.join(root, 'build', 'status.json');
 
 let memo: NativeStatus | undefined;
 
-function readBuildReason(): string {
+/** Why the last build failed (build/status.json), or null if it succeeded or left no record. */
+function failedBuildReason(): string | null {
   try {
     const s = JSON.parse(fs.readFileSync(statusPath, 'utf8')) as { ok?: boolean; reason?: string | null };
-    if (s.ok === false && s.reason) return s.reason;
+    return s.ok === false ? (s.reason ?? 'the build failed') : null;
   } catch {
-    return 'the addon was not built (run `npm run build:native -w @pfgm/native`)';
+    return null;
   }
-  return 'the addon is missing from build/Release (run `npm run build:native -w @pfgm/native`)';
 }
 
 /**
@@ -86,7 +86,12 @@ function readBuildReason(): string {
 export function loadNative(): NativeStatus {
   if (memo != null) return memo;
   if (process.env['PFGM_NATIVE'] === '0') return (memo = { available: false, reason: 'disabled by PFGM_NATIVE=0' });
-  if (!fs.existsSync(addonPath)) return (memo = { available: false, reason: readBuildReason() });
+  // A failed or skipped last build wins over a binary left from an earlier one.
+  const failed = failedBuildReason();
+  if (failed != null) return (memo = { available: false, reason: failed });
+  if (!fs.existsSync(addonPath)) {
+    return (memo = { available: false, reason: 'the addon was not built (run `npm run build:native -w @pfgm/native`)' });
+  }
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
     memo = { available: true, addon, blas: addon.config() };
