@@ -1,5 +1,6 @@
 export * from './lib/defaults.js';
 export * from './lib/open-run.js';
+export * from './lib/open-released.js';
 export * from './lib/progress.js';
 export * from './lib/run-config.js';
 export * from './lib/solver-options.js';

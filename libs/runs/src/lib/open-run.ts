@@ -6,6 +6,7 @@ import { readJson } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { RUN_FILES, type TrainRunConfig } from './run-config.js';
+import { isReleasedCheckpoint, openReleased } from './open-released.js';
 import { checkCheckpointMatches, checkFinite, checkIsFile } from './run-checkpoint.js';
 
 /** A trained run, ready to sample: its config, method, network (EMA weights by default) and predictor. */
@@ -24,6 +25,7 @@ export interface OpenRun {
 
 /** Opens `<dir>` (or a checkpoint file inside a run folder) written by `pfgm train`. */
 export async function openRun(path: string, opts: { ema?: boolean } = {}): Promise<OpenRun> {
+  if (isReleasedCheckpoint(path)) return openReleased(path, opts); // the papers' .pth / .pt / .pkl files
   const dir = path.endsWith('.safetensors') ? join(path, '..') : path;
   const cfgPath = join(dir, RUN_FILES.config);
   const ckpt = path.endsWith('.safetensors') ? path : join(dir, RUN_FILES.checkpoint);
