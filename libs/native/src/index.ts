@@ -80,7 +80,8 @@ function failedBuildReason(): string | null {
 }
 
 /**
- * Loads the addon once. `PFGM_NATIVE=0` disables it (the reason says so). Never throws: a missing or broken build
+ * Loads the addon once (OpenBLAS threads: PFGM_THREADS when set, else one per core). `PFGM_NATIVE=0` disables it (the
+ * reason says so). Never throws: a missing or broken build
  * gives `{ available: false, reason }`, e.g. "libopenblas-dev not installed (cblas.h not found; …)".
  */
 export function loadNative(): NativeStatus {
@@ -94,6 +95,10 @@ export function loadNative(): NativeStatus {
   }
   try {
     const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    // OpenBLAS starts with one thread per core; PFGM_THREADS (the project's rule, validated by @pfgm/tensor) caps it
+    // for every user of the addon, e.g. the Fréchet distance, not only for the wasm kernels.
+    const threads = Number(process.env['PFGM_THREADS']);
+    if (Number.isInteger(threads) && threads >= 1) addon.setThreads(threads);
     memo = { available: true, addon, blas: addon.config() };
   } catch (err) {
     memo = { available: false, reason: `the addon does not load: ${String((err as Error).message ?? err).split('\n')[0]}` };
