@@ -189,6 +189,8 @@ const cases: Record<string, Case> = {
   'encode --limit 0': { args: ['encode', '--ckpt', run, '--data', 'toy:8gaussians', '--limit', '0', '--out', 'z.safetensors'], says: /--limit must be a positive integer/ },
   'encode --out .png': { args: ['encode', '--ckpt', run, '--data', 'toy:8gaussians', '--out', 'z.png'], says: /--out z\.png: expected a \.safetensors file/, absent: ['z.png'] },
   // Data files (IDX/.gz, CIFAR binary, image folders).
+  'train --data-dir a file': { args: ['train', '--method', 'vp', '--data', 'fmnist', '--data-dir', 'a-file', '--net', 'ddpmpp-small', '--steps', '1', '--out', 'n2'], says: /--data-dir a-file is a file; expected the folder/, absent: ['n2'] },
+  'bpd --data-dir missing': { args: ['bpd', '--ckpt', run, '--data', 'toy:8gaussians', '--data-dir', 'nowhere'], says: /--data-dir nowhere: no such folder/ },
   'Fashion-MNIST file that is not IDX': { args: ['train', '--method', 'vp', '--data', 'fmnist', '--data-dir', 'fm', '--net', 'ddpmpp-small', '--steps', '1', '--out', 'n2'], says: /fm\/train-images-idx3-ubyte\.gz: not an IDX ubyte file/, absent: ['n2'] },
   'Fashion-MNIST gzip that is corrupt': { args: ['train', '--method', 'vp', '--data', 'fmnist', '--data-dir', 'fm-badgz', '--net', 'ddpmpp-small', '--steps', '1', '--out', 'n2'], says: /fm-badgz\/train-images-idx3-ubyte\.gz: corrupt or truncated gzip data/, absent: ['n2'] },
   'CIFAR-10 batch of the wrong size': { args: ['train', '--method', 'vp', '--data', 'cifar10', '--data-dir', 'cifar', '--net', 'ddpmpp-small', '--steps', '1', '--out', 'n2'], says: /data_batch_1\.bin: truncated or corrupt CIFAR-10 batch/, absent: ['n2'] },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadDataset } from '@pfgm/data';
 import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
 import {
-  cpuTrainDefaults, fitNetToShape, METHOD_NAMES, methodConfigFor, NON_NEGATIVE, NON_NEGATIVE_INT, POSITIVE, POSITIVE_INT, precheckRunFolder,
+  checkFolderOption, cpuTrainDefaults, fitNetToShape, METHOD_NAMES, methodConfigFor, NON_NEGATIVE, NON_NEGATIVE_INT, POSITIVE, POSITIVE_INT, precheckRunFolder,
   TRAIN_PROFILES, trainDefaultsFor, trainRun, UNIT, type MethodName, type TrainDefaults, type TrainProfile, type TrainRunConfig,
 } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
@@ -41,6 +41,7 @@ export function registerTrain(program: Command): void {
     .option('--overwrite', 'replace the run in --out (only files a training run writes; other folders are refused)', false)
     .action(async (o, cmd: Command) => {
       precheckRunFolder({ dir: o.out, resume: o.resume, overwrite: o.overwrite });
+      checkFolderOption('--data-dir', o.dataDir);
       const backend = await useBackend(cmd);
       const ds = await loadDataset(o.data, { limit: o.limit, size: o.size, channels: o.channels, dataDir: o.dataDir, log: (m) => console.error(m) });
       const profile: TrainProfile = o.profile ?? (backend.name === 'tensorflow' ? 'paper' : 'cpu');

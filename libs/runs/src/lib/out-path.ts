@@ -50,3 +50,11 @@ export async function lockRunFolderOf(out: string, what: string): Promise<RunLoc
   const dir = dirname(resolve(out));
   return folderState(dir).kind === 'run' ? acquireLock(dir, what) : undefined;
 }
+
+/** Checks that a folder option (e.g. `--data-dir`) names an existing folder, instead of being passed over silently. */
+export function checkFolderOption(name: string, path: string | undefined): void {
+  if (path === undefined) return;
+  const st = statOrNone(path);
+  if (st === undefined) throw new Error(`${name} ${path}: no such folder`);
+  if (!st.isDirectory()) throw new Error(`${name} ${path} is a file; expected the folder that holds the data files`);
+}

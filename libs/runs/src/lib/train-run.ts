@@ -141,12 +141,13 @@ async function loop(
     bar?.stop();
     for (const [s, h] of Object.entries(handlers)) process.off(s, h);
   }
-  if (signal === undefined) {
+  const finished = state.step >= t.steps; // a signal during the last step still finishes the run
+  if (finished) {
     await plotTrainLog(join(opts.dir, RUN_FILES.log), join(opts.dir, TRAIN_LOSS_PLOT), `${config.methodName}, ${config.data.spec}`).catch((e: Error) =>
       (opts.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(`warning: could not draw ${TRAIN_LOSS_PLOT}: ${e.message}`));
     finishRun(opts.dir);
   }
-  return { dir: opts.dir, step: state.step, interrupted: signal !== undefined, signal, lastLoss };
+  return { dir: opts.dir, step: state.step, interrupted: !finished, signal: finished ? undefined : signal, lastLoss };
 }
 
 /**
