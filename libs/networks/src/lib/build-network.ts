@@ -25,10 +25,13 @@ export function countParams(config: NetworkConfig, io: NetworkIo): number {
   return store.numParams;
 }
 
-/** Builds a network with weights initialised from `rng` (score_sde initialisers). Dropout masks use a child stream. */
-export function buildNetwork(config: NetworkConfig, io: NetworkIo, rng: Rng): Network {
+/**
+ * Builds a network with weights initialised from `rng` (score_sde initialisers). Dropout masks use a child stream.
+ * `init: false` leaves the weights zero, for callers that assign all of them next (loaders of released checkpoints).
+ */
+export function buildNetwork(config: NetworkConfig, io: NetworkIo, rng: Rng, opts: { init?: boolean } = {}): Network {
   countParams(config, io); // validates the whole architecture before anything is allocated
-  const store = new ParamStore(rng);
+  const store = new ParamStore(rng, opts);
   const forward = declareNetwork(store, config, io);
   const dropoutRng = rng.child(0x0d0);
   const frozenIo: NetworkIo = { inShape: [...io.inShape], outShape: [...io.outShape] };

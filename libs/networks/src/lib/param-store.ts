@@ -30,7 +30,11 @@ export class ParamStore {
   private readonly prefix = `pfgm-net-${instances++}/`;
   private scopes: string[] = [];
 
-  constructor(private readonly rng: Rng | null) {}
+  /** `init: false` allocates zeros (for weights that are assigned right after, e.g. from a released checkpoint). */
+  constructor(
+    private readonly rng: Rng | null,
+    private readonly opts: { init?: boolean } = {},
+  ) {}
 
   /** Number of scalars declared. */
   get numParams(): number {
@@ -63,7 +67,8 @@ export class ParamStore {
         },
       };
     }
-    const data = initialValues(init, shape.reduce((a, b) => a * b, 1), this.rng);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const data = this.opts.init === false ? new Float32Array(n) : initialValues(init, n, this.rng);
     const initial = tf.tensor(data, shape, 'float32');
     const value = tf.variable(initial, trainable, this.prefix + full);
     initial.dispose(); // the variable keeps its own reference to the data

@@ -244,7 +244,7 @@ export function loadSongUNet(file: Uint8Array | EdmFile, opts: { weights?: Weigh
   const ignored = (k: string): boolean => k.endsWith('.resample_filter') || (k === 'model.map_augment.weight' && precond.model.augment_dim > 0);
   checkKeys(mapping, sd, where, `SongUNet for ${describe(precond)}`, ignored);
   checkResampleFilters(sd, filter, where);
-  const net = buildNetwork(config, io, new Rng(0));
+  const net = buildNetwork(config, io, new Rng(0), { init: false }); // every weight is assigned below
   try {
     assignOfficial(net, mapping, (m) => sd.get(m.official) as HostTensor);
   } catch (e) {

@@ -157,7 +157,7 @@ export function loadNcsnpp(file: Uint8Array | ScoreSdeCheckpoint, official: Ncsn
   checkKeys(mapping, ckpt.model, where, what, (k) => k === 'sigmas');
   let values = (m: KeyMapping): HostTensor => ckpt.model.get(m.official) as HostTensor;
   if (weights === 'ema') values = emaValues(ckpt, mapping, where, values);
-  const net = buildNetwork(config, io, new Rng(0));
+  const net = buildNetwork(config, io, new Rng(0), { init: false }); // every weight is assigned below
   try {
     assignOfficial(net, mapping, values);
   } catch (e) {

@@ -149,6 +149,18 @@ export function readPickle(bytes: Uint8Array, where = '.pkl'): unknown {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** C-order strides (size-1 dimensions may have any stride). */
+function isContiguous(shape: number[], stride: number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && Number(stride[d]) !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
+
 /** Gathers a strided float tensor from its storage into a fresh C-order Float32Array. */
 function materialise(name: string, t: TorchTensor, where: string): HostTensor | undefined {
   const s = t.storage as StorageRef & { parent?: StorageRef };
@@ -156,6 +168,11 @@ function materialise(name: string, t: TorchTensor, where: string): HostTensor | 
   if (!bytes) throw new Error(`${where}: storage '${s.key}' of tensor '${name}' has no data (truncated file?)`);
   if (s.dtype !== 'float32' && s.dtype !== 'float64') return undefined;
   const numel = t.shape.reduce((a, b) => a * b, 1);
+  const base0 = s.viewOffset + t.offset;
+  if (s.dtype === 'float32' && LITTLE_ENDIAN && isContiguous(t.shape, t.stride) && (base0 + numel) * 4 <= bytes.length) {
+    // Fast path (every parameter of a state dict): one copy of the bytes, no per-element index arithmetic.
+    return { shape: t.shape.map(Number), data: new Float32Array(bytes.slice(base0 * 4, (base0 + numel) * 4).buffer) };
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float32Array(numel);
   const idx = new Array<number>(t.shape.length).fill(0);
