@@ -41,6 +41,8 @@ export interface NativeAddon {
    * dim (0 = broadcast; the last dim's strides 0 or 1).
    */
   binary(op: number, shape: Float64Array, a: Float32Array, stridesA: Float64Array, b: Float32Array, stridesB: Float64Array, out: Float32Array): void;
+  /** out[c] = Σ_r x[r, c] for x [R, C] (float64 accumulation, the order of @pfgm/tensor's JS sumRows). */
+  sumRows(x: Float32Array, R: number, C: number, out: Float32Array): void;
   /** out[o, :] = [part_0[o, :], part_1[o, :], …] with part_i of shape [outer, inners[i]] (concatenation along one axis). */
   concat(out: Float32Array, outer: number, inners: Float64Array, ...parts: Float32Array[]): void;
   /**

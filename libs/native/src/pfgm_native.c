@@ -480,6 +480,45 @@ static napi_value concat(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// sumRows(x, R, C, out): out[c] = Σ_r x[r, c] for x [R, C] row-major — a reduction over leading axes (bias
+// gradients). Blocks of 8 rows are summed in float64, then added into float64 accumulators: the same operations in
+// the same order as @pfgm/tensor's JS sumRows, so both paths give identical results.
+BINARY_CLONES static void sum_rows(const float *x, int64_t R, int64_t C, double *acc) {
+  int64_t r = 0;
+  for (; r + 8 <= R; r += 8) {
+    const float *p = x + r * C;
+    for (int64_t c = 0; c < C; c++) {
+      double s = p[c];
+      for (int q = 1; q < 8; q++) s += p[q * C + c];
+      acc[c] += s;
+    }
+  }
+  for (; r < R; r++)
+    for (int64_t c = 0; c < C; c++) acc[c] += x[r * C + c];
+}
+
+static napi_value sum_rows_napi(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  Array X, O;
+  int64_t R, C;
+  if (argc != 4 || !get_array(env, argv[0], napi_float32_array, &X) || !get_i64(env, argv[1], &R) ||
+      !get_i64(env, argv[2], &C) || !get_array(env, argv[3], napi_float32_array, &O) || R < 0 || C < 0)
+    FAIL("sumRows: expected (Float32Array x, R, C, Float32Array out)");
+  if (!fits(&X, 0, R * C) || !fits(&O, 0, C)) FAIL("sumRows: array too short");
+  double *acc = calloc((size_t)(C > 0 ? C : 1), sizeof(double));
+  if (acc == NULL) {
+    napi_throw_error(env, NULL, "sumRows: out of memory");
+    return NULL;
+  }
+  sum_rows(X.data, R, C, acc);
+  float *o = O.data;
+  for (int64_t c = 0; c < C; c++) o[c] = (float)acc[c];
+  free(acc);
+  return NULL;
+}
+
 // dsyevd(n, A: Float64Array n·n (symmetric; overwritten), w: Float64Array n, vectors = true) → info.
 // Eigenvalues ascending in w; with vectors, eigenvector k is row k of A (LAPACK's column k, read row-major).
 // LAPACK reads the upper triangle column-major, i.e. the lower triangle of the row-major matrix.
@@ -577,6 +616,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"biasActivate", NULL, bias_activate, NULL, NULL, NULL, napi_default, NULL},
       {"binary", NULL, binary, NULL, NULL, NULL, napi_default, NULL},
       {"concat", NULL, concat, NULL, NULL, NULL, napi_default, NULL},
+      {"sumRows", NULL, sum_rows_napi, NULL, NULL, NULL, napi_default, NULL},
       {"dsyevd", NULL, dsyevd, NULL, NULL, NULL, napi_default, NULL},
       {"dpotrf", NULL, dpotrf, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},

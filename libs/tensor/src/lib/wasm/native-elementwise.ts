@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '@pfgm/native';
 import { heap, sizeOf, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { leadingAxesCount, sum } from './sum-leading-axes.js';
 
 /** Element strides of `shape` inside `outShape` (right-aligned; 0 on broadcast dims). */
 function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
@@ -75,6 +76,26 @@ export function nativeConcatKernel(addon: () => NativeAddon): (args: KernelArgs)
     const outer = sizeOf(parts[0].shape.slice(0, axis));
     const inners = Float64Array.from(parts, (t) => sizeOf(t.shape.slice(axis)));
     addon().concat(heap(backend, out), outer, inners, ...parts.map((t) => heap(backend, t)));
+    return out;
+  };
+}
+
+/**
+ * Sum over leading axes (bias gradients) on the addon: the JS row accumulation of sum-leading-axes.ts in C, same
+ * operations in the same order (identical results), ≈ 10× faster; other reductions go to that kernel.
+ */
+export function nativeSumKernel(addon: () => NativeAddon): (args: KernelArgs) => TensorInfo {
+  return (args) => {
+    const { x } = args.inputs as { x: TensorInfo };
+    const { axis, keepDims = false } = (args.attrs ?? {}) as { axis: number | number[]; keepDims?: boolean };
+    if (x.dtype !== 'float32') return sum(args);
+    const k = leadingAxesCount(tf.util.parseAxisParam(axis, x.shape), x.shape.length);
+    const R = sizeOf(x.shape.slice(0, k));
+    const C = sizeOf(x.shape.slice(k));
+    if (k === 0 || R < 2 || C < 2) return sum(args);
+    const { backend } = args;
+    const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k), 'float32');
+    addon().sumRows(heap(backend, x), R, C, heap(backend, out));
     return out;
   };
 }

@@ -233,6 +233,22 @@ describe.skipIf(!gate.available)('native Add / Sub / Multiply / Concat vs cpu', 
     expect(Array.from(wasm.values[0])).toEqual(Array.from(cpu.values[0]));
   });
 
+  it.each([
+    { shape: [32, 28, 28, 16], axis: [0, 1, 2], keepDims: false }, // conv bias gradient
+    { shape: [37, 5], axis: [0], keepDims: true }, // dense bias gradient, rows not a multiple of 8
+    { shape: [4, 6, 3], axis: [1, 0], keepDims: false },
+    { shape: [4, 6, 3], axis: [2], keepDims: false }, // not leading: the other kernels
+  ])('sum of $shape over $axis: the JS row accumulation exactly, cpu to 1e-5', async ({ shape, axis, keepDims }) => {
+    const input = randn(shape, 77);
+    const { wasm, cpu } = await wasmAndCpu([input], (x) => tf.sum(x, axis, keepDims));
+    expect(wasm.shapes[0]).toEqual(cpu.shapes[0]);
+    expectClose(wasm.values[0], cpu.values[0], tol);
+    registerWasmKernels(); // the plain path's JS kernel
+    const js = await wasmAndCpu([input], (x) => tf.sum(x, axis, keepDims));
+    registerWasmKernels({ native: requireNative() });
+    expect(Array.from(wasm.values[0])).toEqual(Array.from(js.wasm.values[0]));
+  });
+
   it('gradients through concat, broadcast mul and add match cpu', async () => {
     const { wasm, cpu } = await wasmAndCpu([randn([2, 4, 4, 3], 1), randn([2, 4, 4, 5], 2), randn([2, 1, 1, 8], 3)], (a, b, s) =>
       tf.grads((a_: tf.Tensor, b_: tf.Tensor, s_: tf.Tensor) => tf.sum(tf.square(tf.add(tf.mul(tf.concat([a_, b_], 3), s_), s_))))([a, b, s]),
@@ -259,6 +275,7 @@ describe.skipIf(!gate.available)('native kernels: memory', () => {
       tf.matMul(a, a, true, false);
       tf.fused.matMul({ a: tf.reshape(a, [18, 5]), b: tf.reshape(a, [5, 18]), activation: 'relu' });
       tf.concat([tf.mul(dy, bias), tf.sub(dy, tf.reshape(bias, [1, 1, 1, 4])), tf.add(dy, 1)], 3);
+      tf.sum(dy, [0, 1, 2]);
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(tf.engine().backend.numDataIds()).toBe(dataIds);

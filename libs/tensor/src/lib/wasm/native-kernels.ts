@@ -9,7 +9,7 @@ import { batchMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { activate, fusedMatMul } from './fused-mat-mul.js';
-import { nativeBinaryKernel, nativeConcatKernel } from './native-elementwise.js';
+import { nativeBinaryKernel, nativeConcatKernel, nativeSumKernel } from './native-elementwise.js';
 import { heap, release, run, sizeOf, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { broadcastIndex, matMulShapes } from './xnn-mat-mul.js';
 
@@ -235,6 +235,7 @@ export const NATIVE_WASM_KERNELS: Readonly<Record<string, (args: never) => tf.Te
   [tf.Sub]: nativeBinaryKernel(tf.Sub, native),
   [tf.Multiply]: nativeBinaryKernel(tf.Multiply, native),
   [tf.Concat]: nativeConcatKernel(native),
+  [tf.Sum]: nativeSumKernel(native),
   [tf.BatchMatMul]: nativeBatchMatMul,
   [tf._FusedMatMul]: nativeFusedMatMul,
   [tf.Conv2D]: nativeConv2D,
