@@ -54,12 +54,12 @@ export async function openReleased(
   return isEdmFile(bytes, path) ? openEdm(bytes, path, weights, opts.classLabel ?? 0) : openScoreSde(bytes, path, weights, opts.ncsnpp);
 }
 
-/** EDM pickles (not zip) and torch.save zips whose 'ema' is a persistent module; the rest is score_sde's format. */
+/** EDM pickles (not zip) and torch.save zips whose 'ema' or 'net' is a persistent module; the rest is score_sde's format. */
 function isEdmFile(bytes: Uint8Array, where: string): boolean {
   const legacyTorch = bytes[0] === 0x80 && bytes[1] === 0x02 && bytes[2] === 0x8a && bytes[3] === 0x0a; // torch < 1.6 magic
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) return bytes[0] === 0x80 && !legacyTorch; // a plain pickle: EDM
   const root = readTorchObject(bytes, where).root;
-  return root instanceof Map && root.get('ema') instanceof PersistentObject;
+  return root instanceof Map && (root.get('ema') instanceof PersistentObject || root.get('net') instanceof PersistentObject);
 }
 
 /** `given`: the official config when the file is none of the released ones (e.g. a model trained with other sizes). */

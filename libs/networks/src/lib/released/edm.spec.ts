@@ -29,6 +29,10 @@ const dir = new URL('../fixtures/released/', import.meta.url);
 const file = (name: Name): Uint8Array => new Uint8Array(readFileSync(new URL(`${name}/${FIXTURES[name]}`, dir)));
 const expected = (name: Name): Expected => JSON.parse(readFileSync(new URL(`${name}/expected.json`, dir), 'utf8')) as Expected;
 
+const must = <T>(v: T | null): T => {
+  if (v === null) throw new Error('fixture without the expected network');
+  return v;
+};
 const nhwc = (t: Json): tf.Tensor4D => tf.tidy(() => tf.transpose(tf.tensor4d(t.data, t.shape as [number, number, number, number]), [0, 2, 3, 1]));
 
 function relError(ours: ArrayLike<number>, official: ArrayLike<number>): number {
@@ -51,7 +55,7 @@ function forwardErrors(name: Name, weights: WeightChoice, edit?: (c: EdmPrecondC
   const f = readEdmFile(file(name), name);
   let config: EdmPrecondConfig | undefined;
   if (edit) {
-    config = edmPrecondConfig(f.ema, name);
+    config = edmPrecondConfig(must(f.ema), name);
     edit(config);
   }
   const { network, precond } = loadSongUNet(f, { weights, where: name, config });
@@ -89,10 +93,10 @@ describe('EDM SongUNet released checkpoints (EDM network-snapshot, PFGM++ traini
   });
 
   it('reads the architecture, D and the class count from the file itself', () => {
-    const pfgmpp = edmPrecondConfig(readEdmFile(file('pfgmpp-ncsnpp')).ema, 'f');
+    const pfgmpp = edmPrecondConfig(must(readEdmFile(file('pfgmpp-ncsnpp')).ema), 'f');
     expect(pfgmpp).toMatchObject({ pfgmpp: true, D: 128, label_dim: 0, sigma_data: 0.5, model_type: 'SongUNet' });
     expect(pfgmpp.model).toMatchObject({ embedding_type: 'fourier', encoder_type: 'residual', resample_filter: [1, 3, 3, 1], channel_mult_noise: 2 });
-    const edm = edmPrecondConfig(readEdmFile(file('edm-ddpmpp-cond')).ema, 'f');
+    const edm = edmPrecondConfig(must(readEdmFile(file('edm-ddpmpp-cond')).ema), 'f');
     expect(edm).toMatchObject({ pfgmpp: false, D: null, label_dim: 10 });
     expect(edm.model).toMatchObject({ embedding_type: 'positional', encoder_type: 'standard', resample_filter: [1, 1], augment_dim: 9 });
     expect(readEdmFile(file('pfgmpp-ncsnpp')).step).toBe(1000);
@@ -100,7 +104,7 @@ describe('EDM SongUNet released checkpoints (EDM network-snapshot, PFGM++ traini
 
   it('has the official parameter count (map_augment, unused at sampling, aside)', () => {
     for (const name of Object.keys(FIXTURES) as Name[]) {
-      const c = edmPrecondConfig(readEdmFile(file(name)).ema, name);
+      const c = edmPrecondConfig(must(readEdmFile(file(name)).ema), name);
       const { config, io } = songUNetToUNet(c);
       const keys = new Map(songUNetKeyMapping(config, io).map((m) => [m.official, m.shape])); // q, k, v share qkv
       const ours = [...keys.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
@@ -131,7 +135,7 @@ describe('EDM SongUNet released checkpoints (EDM network-snapshot, PFGM++ traini
     expect(err).toBeGreaterThan(1e-3); // ≥ 10× the parity tolerance
     // The NCSN++ net with the [1, 3, 3, 1] filter replaced by [1, 1] in the blocks (buffers bypassed): fails.
     const f = readEdmFile(file('pfgmpp-ncsnpp'));
-    const config = edmPrecondConfig(f.ema, 'f');
+    const config = edmPrecondConfig(must(f.ema), 'f');
     config.model.resample_filter = [1, 1];
     const stripped = { ...f, ema: stripFilters(f.ema) };
     const { network: wrong } = loadSongUNet(stripped, { config });
@@ -147,21 +151,29 @@ describe('EDM SongUNet released checkpoints (EDM network-snapshot, PFGM++ traini
 
   it('names the first missing / extra / misshaped key when the file does not match the configuration', () => {
     const f = readEdmFile(file('pfgmpp-ncsnpp'));
-    const ddpmpp = edmPrecondConfig(readEdmFile(file('edm-ddpmpp-cond')).ema, 'edm');
+    const ddpmpp = edmPrecondConfig(must(readEdmFile(file('edm-ddpmpp-cond')).ema), 'edm');
     expect(() => loadSongUNet(f, { config: ddpmpp, where: 'pfgmpp.pt' })).toThrow(
       /^pfgmpp\.pt: not a SongUNet for ddpmpp .*: missing key 'model\.map_label\.weight' \[4, 10\] \(\+1 more\); extra key 'model\.map_noise\.freqs' \[4\] \(\+2 more\); key 'model\.map_layer0\.weight' is \[16, 8\], expected \[16, 4\]$/,
     );
   });
 
   it('gives one-line errors for raw weights of a snapshot, truncated and foreign files', () => {
-    expect(() => loadSongUNet(file('edm-ddpmpp-cond'), { weights: 'raw', where: 's.pkl' })).toThrow(/^s\.pkl: a network-snapshot holds only the EMA network/);
+    expect(() => loadSongUNet(file('edm-ddpmpp-cond'), { weights: 'raw', where: 's.pkl' })).toThrow(/^s\.pkl: this network-snapshot holds only the EMA network; load weights: 'ema'$/);
     const pkl = file('edm-ddpmpp-cond');
     expect(() => readEdmFile(pkl.subarray(0, pkl.length - 5000), 't.pkl')).toThrow(/^t\.pkl: /);
     const pt = file('pfgmpp-ncsnpp');
     expect(() => readEdmFile(pt.subarray(0, pt.length - 5000), 't.pt')).toThrow(/^t\.pt: corrupt or truncated PyTorch zip checkpoint/);
     expect(() => readEdmFile(new TextEncoder().encode('<html>'), 'h.pkl')).toThrow(/^h\.pkl: not a pickle file/);
     const sd = new Uint8Array(readFileSync(new URL('score-sde-ddpmpp/checkpoint_1.pth', dir)));
-    expect(() => readEdmFile(sd, 'c.pth')).toThrow(/^c\.pth: not an EDM \/ PFGM\+\+ training state: expected a dict with a persistent 'ema' network, found optimizer, model, ema, step$/);
+    expect(() => readEdmFile(sd, 'c.pth')).toThrow(/^c\.pth: not an EDM \/ PFGM\+\+ training state: expected a dict with a persistent 'ema' \(or 'net'\) network, found optimizer, model, ema, step$/);
+  });
+
+  it("loads EDM's own training-state layout (dict(net, optimizer_state): raw weights only)", () => {
+    const snapshot = readEdmFile(file('edm-ddpmpp-cond'));
+    const state = { kind: 'training-state' as const, ema: null, net: snapshot.ema, step: null };
+    const { network } = loadSongUNet(state, { weights: 'raw' });
+    network.dispose();
+    expect(() => loadSongUNet(state, { where: 't.pt' })).toThrow(/^t\.pt: this training-state holds only the raw network; load weights: 'raw'$/);
   });
 });
 

@@ -144,10 +144,13 @@ export function songUNetKeyMapping(config: UNetConfig, io: NetworkIo): KeyMappin
 
 const PARAM: Record<string, string> = { gamma: 'weight', beta: 'bias', W: 'weight', b: 'bias' };
 
-/** What an EDM-family file holds: the EMA network (always) and the raw one (training-state only). */
+/**
+ * What an EDM-family file holds: EDM's network-snapshot the EMA network, PFGM++'s training-state both, EDM's own
+ * training-state (`dict(net, optimizer_state)`) only the raw one.
+ */
 export interface EdmFile {
   kind: 'network-snapshot' | 'training-state';
-  ema: PersistentObject;
+  ema: PersistentObject | null;
   net: PersistentObject | null;
   /** training-state: images seen (PFGM++ `step`), else null. */
   step: number | null;
@@ -160,15 +163,15 @@ export function readEdmFile(bytes: Uint8Array, where = 'network.pkl'): EdmFile {
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   const root = zip ? readTorchObject(bytes, where).root : readPickle(bytes, where);
   const ema = isMap(root) ? root.get('ema') : undefined;
-  if (!(ema instanceof PersistentObject)) {
+  const net = isMap(root) ? root.get('net') : undefined;
+  if (!(ema instanceof PersistentObject) && !(net instanceof PersistentObject)) {
     const keys = isMap(root) ? [...root.keys()].map(String).join(', ') : typeof root;
-    throw new Error(`${where}: not an EDM / PFGM++ ${zip ? 'training state' : 'network snapshot'}: expected a dict with a persistent 'ema' network, found ${keys}`);
+    throw new Error(`${where}: not an EDM / PFGM++ ${zip ? 'training state' : 'network snapshot'}: expected a dict with a persistent 'ema' (or 'net') network, found ${keys}`);
   }
-  const net = (root as Map<unknown, unknown>).get('net');
   const step = (root as Map<unknown, unknown>).get('step');
   return {
     kind: zip ? 'training-state' : 'network-snapshot',
-    ema,
+    ema: ema instanceof PersistentObject ? ema : null,
     net: net instanceof PersistentObject ? net : null,
     step: typeof step === 'number' ? step : null,
   };
@@ -235,7 +238,7 @@ export function loadSongUNet(file: Uint8Array | EdmFile, opts: { weights?: Weigh
   const { weights = 'ema', where = 'network.pkl' } = opts;
   const f = file instanceof Uint8Array ? readEdmFile(file, where) : file;
   const node = weights === 'ema' ? f.ema : f.net;
-  if (node === null) throw new Error(`${where}: a ${f.kind} holds only the EMA network; load weights: 'ema'`);
+  if (node === null) throw new Error(`${where}: this ${f.kind} holds only the ${weights === 'ema' ? 'raw' : 'EMA'} network; load weights: '${weights === 'ema' ? 'raw' : 'ema'}'`);
   const precond = opts.config ?? edmPrecondConfig(node, where);
   const { config, io } = songUNetToUNet(precond);
   const mapping = songUNetKeyMapping(config, io);
