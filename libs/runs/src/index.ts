@@ -1,6 +1,7 @@
 export * from './lib/defaults.js';
 export * from './lib/open-run.js';
 export * from './lib/open-released.js';
+export * from './lib/released-models.js';
 export * from './lib/progress.js';
 export * from './lib/run-config.js';
 export * from './lib/solver-options.js';
