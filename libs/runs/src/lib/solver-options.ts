@@ -1,5 +1,6 @@
 import type { MethodConfig } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
+import { checkDomain, POSITIVE, POSITIVE_INT } from './domains.js';
 
 /** The CLI's solver choice. */
 export interface SolverChoice {
@@ -33,13 +34,12 @@ export function solverSpec(c: SolverChoice, method: MethodConfig): SolverSpec {
     case 'rk4':
       return { kind: 'rk4', steps: stepsFor((n) => 4 * n) };
     case 'rk45':
-      return { kind: 'rk45', rtol: c.rtol ?? tol, atol: c.atol ?? tol };
+      return { kind: 'rk45', rtol: c.rtol === undefined ? tol : checkDomain('--rtol', c.rtol, POSITIVE), atol: c.atol === undefined ? tol : checkDomain('--atol', c.atol, POSITIVE) };
     default:
       throw new Error(`--solver ${c.solver}: expected euler, heun, rk4 or rk45`);
   }
 }
 
 function positiveInt(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
-  return v;
+  return checkDomain(name, v, POSITIVE_INT);
 }
