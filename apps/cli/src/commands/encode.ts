@@ -6,6 +6,7 @@ import { checkParentFolder, openRun, POSITIVE_INT, solverSpec } from '@pfgm/runs
 import { useBackend } from '../backend.js';
 import { runData } from '../run-data.js';
 import { withSolverOptions } from '../options.js';
+import { samplingMethod } from '../sampling-method.js';
 import { int, oneOf } from '../parse.js';
 
 /** `pfgm encode`: data → latents along the forward ODE (the model is invertible), with a decode round-trip check. */
@@ -26,8 +27,9 @@ export function registerEncode(program: Command): void {
         checkParentFolder(o.out);
         const ds = await runData(run, o);
         const x = ds.tensor();
-        const enc = await encode(run.method, run.predictor, x, spec);
-        const dec = await decode(run.method, run.predictor, enc.x, spec);
+        const method = samplingMethod(run.method, o.time);
+        const enc = await encode(method, run.predictor, x, spec);
+        const dec = await decode(method, run.predictor, enc.x, spec);
         const err = tf.tidy(() => tf.max(tf.abs(tf.sub(dec.x, x))).dataSync()[0]);
         await writeSafetensors(o.out, [{ name: 'data', tensor: x }, { name: 'latents', tensor: enc.x }], { ckpt: o.ckpt, solver: JSON.stringify(spec) });
         console.log(`${ds.length} examples → latents (NFE ${enc.nfe}); decode back: NFE ${dec.nfe}, max |x − decode(encode(x))| = ${err.toExponential(3)} → ${o.out}`);

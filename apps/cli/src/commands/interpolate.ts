@@ -6,6 +6,7 @@ import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
+import { samplingMethod } from '../sampling-method.js';
 import { int } from '../parse.js';
 
 
@@ -29,7 +30,7 @@ export function registerInterpolate(program: Command): void {
         const rows = Array.from({ length: o.pairs }, (_, i) =>
           tf.tidy(() => interpolateLatents(tf.slice(ends, [2 * i], [1]), tf.slice(ends, [2 * i + 1], [1]), o.n)));
         const z = tf.concat(rows);
-        const res = await decode(run.method, run.predictor, z, solver);
+        const res = await decode(samplingMethod(run.method, o.time), run.predictor, z, solver);
         const files = await writeSamples(o.out, res.x);
         console.log(`${o.pairs} path(s) of ${o.n} points, NFE ${res.nfe} → ${files.join(', ')}`);
         tf.dispose([ends, ...rows, z, res.x]);

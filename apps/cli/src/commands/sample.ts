@@ -6,6 +6,7 @@ import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
 import { withSolverOptions } from '../options.js';
+import { samplingMethod } from '../sampling-method.js';
 import { int } from '../parse.js';
 
 
@@ -26,7 +27,7 @@ export function registerSample(program: Command): void {
         checkSamplesOut(o.out, run.shape);
         lock = await lockRunFolderOf(o.out, 'pfgm sample');
         const t0 = Date.now();
-        const res = await sample(run.method, run.predictor, spec, o.n, run.shape, new Rng(o.seed));
+        const res = await sample(samplingMethod(run.method, o.time), run.predictor, spec, o.n, run.shape, new Rng(o.seed));
         const files = await writeSamples(o.out, res.x);
         res.x.dispose();
         console.log(`${o.n} samples, ${spec.kind}, NFE ${res.nfe}, ${((Date.now() - t0) / 1000).toFixed(1)} s → ${files.join(', ')}`);
