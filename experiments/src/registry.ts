@@ -5,10 +5,11 @@ import { dSweep } from './images/d-sweep.js';
 import { eulerSweep } from './images/euler-sweep.js';
 import { robustness } from './images/robustness.js';
 import { fmnistTable } from './images/fmnist-table.js';
+import { releasedTable } from './images/released-table.js';
 import { toyTable } from './toy-table/toy-table.js';
 
 /** Every experiment, by name (the Nx targets of this project). */
-export const EXPERIMENTS: Readonly<Record<string, AnyExperiment>> = Object.fromEntries([toyTable, fmnistTable, eulerSweep, cifar10Table, dSweep, archSweep, robustness].map((e) => [e.name, e]));
+export const EXPERIMENTS: Readonly<Record<string, AnyExperiment>> = Object.fromEntries([toyTable, fmnistTable, eulerSweep, cifar10Table, dSweep, archSweep, robustness, releasedTable].map((e) => [e.name, e]));
 
 /** The experiment called `name`, or a clear error listing the known ones. */
 export function experimentByName(name: string): AnyExperiment {

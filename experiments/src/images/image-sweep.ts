@@ -6,7 +6,7 @@ import { sample, type Method, type Predictor } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
 import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
 import { saveImageGrid } from '@pfgm/report';
-import { solverSpec, trainDefaultsFor, type SolverChoice } from '@pfgm/runs';
+import { solverSpec, trainDefaultsFor, type OpenRun, type SolverChoice } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import type { CellContext, Row } from '../harness/experiment.js';
 import { methodD, methodId, methodLabel, methodParts, type MethodSpec } from '../harness/method-spec.js';
@@ -82,6 +82,8 @@ export type CellSampler = (method: Method, p: Predictor, solver: SolverSpec, n: 
 export interface CellHooks {
   sampler?: CellSampler;
   transformWeights?: (net: { weights: tf.Variable[]; names: string[] }) => () => void;
+  /** Opens the model instead of training it (released checkpoints, released-table): the run and its id for the rows. */
+  openModel?: () => Promise<{ run: OpenRun; model: string }>;
 }
 
 const refCache = new Map<string, { metric: ImageMetric; ref: GaussianStats }>();
@@ -119,13 +121,7 @@ export function cellModelSpec(cell: Pick<ImageCell, 'method' | 'net'>, cfg: Imag
 /** Trains (or reuses) the cell's model, samples with its solver in batches, scores the samples; one row. */
 export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepConfig>, hooks: CellHooks = {}): Promise<Row> {
   const { cfg } = ctx;
-  const standin = ctx.sharedDir('standin-cifar10');
-  const train: ImageDataset = await loadImages(cfg.data, 'train', standin, cfg.data.limit);
-  const spec = cellModelSpec(cell, cfg, standin);
-  // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
-  // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
-  const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;
-  const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log, { ema: cfg.sampleWeights !== 'raw' });
+  const { t, model } = hooks.openModel ? await opened(hooks.openModel) : await trained(cell, ctx);
   const { run } = t;
   const restore = hooks.transformWeights?.(run.net);
   try {
@@ -168,6 +164,25 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     restore?.();
     run.dispose();
   }
+}
+
+/** A model opened by a hook (nothing trained). */
+async function opened(open: NonNullable<CellHooks['openModel']>): Promise<{ t: { run: OpenRun; trainSeconds: number }; model: string }> {
+  const { run, model } = await open();
+  return { t: { run, trainSeconds: 0 }, model };
+}
+
+/** Trains (or reuses) the cell's model. */
+async function trained(cell: ImageCell, ctx: CellContext<ImageSweepConfig>): Promise<{ t: { run: OpenRun; trainSeconds: number }; model: string }> {
+  const { cfg } = ctx;
+  const standin = ctx.sharedDir('standin-cifar10');
+  const train: ImageDataset = await loadImages(cfg.data, 'train', standin, cfg.data.limit);
+  const spec = cellModelSpec(cell, cfg, standin);
+  // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
+  // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
+  const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;
+  const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log, { ema: cfg.sampleWeights !== 'raw' });
+  return { t, model };
 }
 
 /** The bits/dim columns of an RK45 row: mean bits/dim of held-out images and the likelihood ODE's NFE (NaN + note when it fails). */

@@ -42,8 +42,14 @@ describe('openReleased', () => {
     const x = tf.zeros([2, 8, 8, 3]);
     const d = run.predictor(x, 1.5);
     expect(d.shape).toEqual([2, 8, 8, 3]);
-    tf.dispose([x, d]);
+    const rowsEqual = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(t.slice(0, 1), t.slice(1, 1)))).dataSync()[0] === 0);
+    expect(rowsEqual(d)).toBe(true); // one class (7) for every row
     run.dispose();
+    const cycling = await openReleased(fixture('edm-ddpmpp-cond/network-snapshot-000001.pkl')); // default: row b gets class b mod 10
+    const d2 = cycling.predictor(x, 1.5);
+    expect(rowsEqual(d2)).toBe(false);
+    tf.dispose([x, d, d2]);
+    cycling.dispose();
     await expect(openReleased(fixture('edm-ddpmpp-cond/network-snapshot-000001.pkl'), { classLabel: 10 })).rejects.toThrow(/class 10 is outside the network's 10 classes$/);
     await expect(openReleased(fixture('edm-ddpmpp-cond/network-snapshot-000001.pkl'), { ema: false })).rejects.toThrow(/holds only the EMA network/);
   });

@@ -40,18 +40,19 @@ export interface ReleasedInfo {
 
 /**
  * Opens a released checkpoint like a run folder (same fields as {@link OpenRun}, EMA weights unless `ema: false`).
- * Class-conditional networks sample class `classLabel` (default 0) for every row.
+ * Class-conditional networks sample class `classLabel` for every row, or by default ('cycle') class b mod labelDim for
+ * row b of each batch: balanced classes, as EDM's generate.py draws them uniformly at random for its FID runs.
  */
 export async function openReleased(
   path: string,
-  opts: { ema?: boolean; classLabel?: number; ncsnpp?: NcsnppConfig } = {},
+  opts: { ema?: boolean; classLabel?: number | 'cycle'; ncsnpp?: NcsnppConfig } = {},
 ): Promise<OpenRun & { released: ReleasedInfo }> {
   const st = statSync(path, { throwIfNoEntry: false });
   if (st === undefined) throw new Error(`--ckpt ${path} does not exist`);
   if (!st.isFile()) throw new Error(`--ckpt ${path} is not a regular file; expected a released checkpoint (${RELEASED_EXTENSIONS.join(', ')})`);
   const bytes = new Uint8Array(readFileSync(path));
   const weights = opts.ema === false ? 'raw' : 'ema';
-  return isEdmFile(bytes, path) ? openEdm(bytes, path, weights, opts.classLabel ?? 0) : openScoreSde(bytes, path, weights, opts.ncsnpp);
+  return isEdmFile(bytes, path) ? openEdm(bytes, path, weights, opts.classLabel ?? 'cycle') : openScoreSde(bytes, path, weights, opts.ncsnpp);
 }
 
 /** EDM pickles (not zip) and torch.save zips whose 'ema' or 'net' is a persistent module; the rest is score_sde's format. */
@@ -76,7 +77,7 @@ function openScoreSde(bytes: Uint8Array, path: string, weights: 'ema' | 'raw', g
   return asRun(path, pfgm ? 'pfgm' : 'vp', method, net, shape, ckpt.step, { format: 'score_sde', architecture: name, labelDim: 0 });
 }
 
-function openEdm(bytes: Uint8Array, path: string, weights: 'ema' | 'raw', classLabel: number): OpenRun & { released: ReleasedInfo } {
+function openEdm(bytes: Uint8Array, path: string, weights: 'ema' | 'raw', classLabel: number | 'cycle'): OpenRun & { released: ReleasedInfo } {
   const file = readEdmFile(bytes, path);
   const { network, precond } = loadSongUNet(file, { weights, where: path });
   // EDMPrecond clamps the sampler's σ range to what the network supports (generate.py).
@@ -93,15 +94,15 @@ function openEdm(bytes: Uint8Array, path: string, weights: 'ema' | 'raw', classL
   });
 }
 
-/** A class-conditional network sampling one class for every row (EDM generate.py `--class`). */
-function withClass(net: Network, labelDim: number, label: number, where: string): Network {
-  if (!Number.isInteger(label) || label < 0 || label >= labelDim) throw new Error(`${where}: class ${label} is outside the network's ${labelDim} classes`);
+/** A class-conditional network sampling one class for every row (EDM generate.py `--class`), or cycling through them. */
+function withClass(net: Network, labelDim: number, label: number | 'cycle', where: string): Network {
+  if (label !== 'cycle' && (!Number.isInteger(label) || label < 0 || label >= labelDim)) throw new Error(`${where}: class ${label} is outside the network's ${labelDim} classes`);
   return {
     ...net,
     apply: (x, cond, training) => {
       const B = x.shape[0];
       const oneHot = new Float32Array(B * labelDim);
-      for (let b = 0; b < B; b++) oneHot[b * labelDim + label] = 1;
+      for (let b = 0; b < B; b++) oneHot[b * labelDim + (label === 'cycle' ? b % labelDim : label)] = 1;
       const labels = tf.tensor2d(oneHot, [B, labelDim]);
       try {
         return net.apply(x, cond, training, labels);
