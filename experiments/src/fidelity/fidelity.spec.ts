@@ -46,7 +46,7 @@ describe('fidelity table', () => {
     const rpp = trainDefaultsFor('pfgmpp', 'paper');
     expect(pick(rp.lr, rp.batchSize, rp.gradClip, rp.warmup)).toEqual(pick(pf.lr, pf.batchSize, pf.gradClip, pf.warmup.length));
     expect(rp.referenceSize).toBe(pf.referenceBatchSize);
-    expect(rp.ema).toEqual({ kind: 'decay', beta: pf.ema.kind === 'decay' ? pf.ema.decay : NaN });
+    expect(rp.ema).toEqual({ kind: 'decay', beta: pf.ema.kind === 'decay' ? pf.ema.decay : NaN, warmup: true });
     expect(pick(rv.lr, rv.batchSize, rv.gradClip, rv.warmup)).toEqual(pick(vp.lr, vp.batchSize, vp.gradClip, vp.warmup.length));
     expect(pick(rpp.lr, rpp.batchSize, rpp.gradClip, rpp.warmup)).toEqual(pick(pp.lr, pp.batchSize, pp.gradClip, Math.round(pp.warmup.length / pp.batchSize)));
     expect(rpp.ema).toEqual(pp.ema.kind === 'half-life' ? { kind: 'halflife', images: pp.ema.images, rampup: pp.ema.rampup } : null);

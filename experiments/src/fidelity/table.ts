@@ -515,10 +515,10 @@ const training: FidelityEntry[] = [
   },
   {
     id: 'train-ema-warmup', group: 'Training', what: 'score_sde-style EMA: share of the new weights in the EMA after the first step (1 − β₁)',
-    code: 'libs/train/src/lib/fit.ts trainStep (β = opts.ema.beta every step)', status: 'deviation', deviation: 'open',
-    get: () => emaShareAfterFirstStep(trainDefaultsFor('pfgm', 'paper').ema, 128), value: 0.0001, official: sig(1 - 2 / 11),
+    code: 'libs/train/src/lib/fit.ts trainStep → scoreSdeEmaDecay (EmaSpec warmup: true in every default)', status: 'official',
+    get: () => emaShareAfterFirstStep(trainDefaultsFor('pfgm', 'paper').ema, 128), value: sig(1 - 2 / 11), official: sig(1 - 2 / 11),
     source: [PF('models/ema.py:46', 'min', 'num_updates'), SS('models/ema.py:46', 'min', 'num_updates'), PF('run_lib.py:79', 'ExponentialMovingAverage', 'ema_rate')],
-    note: 'Found while building this table: the official EMA (use_num_updates=True by default) uses β_n = min(decay, (1 + n)/(10 + n)), so early on it tracks the weights (β = 0.99 at n ≈ 890, 0.999 at n ≈ 9000). The project applies 0.9999 from step 1. It does not change a paper-length run (β_n = 0.9999 from n ≈ 90 000, long before 1.3M), but it is why the short cpu presets\' EMA is still ≈ the initial network (fmnist cpu: 0.999^800 leaves 45 % of it) and they sample the raw weights; with the official rule the EMA at step 800 is an average of the last ≈ 100 steps.',
+    note: 'Fixed after this table found it (β from step 1, no warm-up): the official EMA (use_num_updates=True by default) uses β_n = min(decay, (1 + n)/(10 + n)), so early on it tracks the weights (β = 0.99 at n ≈ 890, 0.999 at n ≈ 9000). It does not change a paper-length run (β_n = 0.9999 from n ≈ 90 000), but without it a short run\'s EMA stays ≈ the initial network (0.999^800 leaves 45 %): the Fashion-MNIST cpu models of 2026-11-25 and 2026-12-06, trained before this fix (their configs have no `warmup`), sample their raw weights for that reason.',
   },
   {
     id: 'train-lr-warmup-first-step', group: 'Training', what: 'Learning-rate factor of the first optimizer step (linear warm-up over 5000 steps)',

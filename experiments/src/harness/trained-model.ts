@@ -49,7 +49,7 @@ export function trainConfigFor(s: ModelSpec, ds: Dataset): TrainRunConfig {
       lr: s.lr ?? d.lr,
       warmup: s.warmup ?? d.warmup,
       gradClip: d.gradClip,
-      ema: s.emaBeta !== undefined ? { kind: 'decay', beta: s.emaBeta } : d.ema,
+      ema: s.emaBeta !== undefined ? { kind: 'decay', beta: s.emaBeta, warmup: true } : d.ema,
       seed: s.seed,
       referenceSize: methodName === 'pfgm' ? (s.referenceSize ?? d.referenceSize) : undefined,
       flip: toy ? false : (d.flip ?? false),

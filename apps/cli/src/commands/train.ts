@@ -68,7 +68,7 @@ export function resolveTrainConfig(o: Record<string, any>, shape: readonly numbe
     data: { spec: o.data, limit: o.limit, size: o.size, channels: o.channels, dataDir: o.dataDir, shape: [...shape], avgNorm },
     train: {
       steps: o.steps, batchSize: o.batch ?? d.batchSize, lr: o.lr ?? d.lr, warmup: o.warmup ?? d.warmup, gradClip: o.gradClip ?? d.gradClip,
-      ema: o.ema !== undefined ? { kind: 'decay', beta: o.ema } : d.ema, seed: o.seed,
+      ema: o.ema !== undefined ? { kind: 'decay', beta: o.ema, warmup: true } : d.ema, seed: o.seed,
       referenceSize: methodName === 'pfgm' ? (o.largeBatch ?? d.referenceSize) : undefined,
       flip: o.flip ?? d.flip ?? false, checkpointEvery: o.checkpointEvery,
     },

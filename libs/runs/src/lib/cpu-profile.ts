@@ -10,7 +10,7 @@ export const TRAIN_PROFILES: readonly TrainProfile[] = ['paper', 'cpu'];
  * With `--net ddpmpp-small` on 28×28 Fashion-MNIST the first step comes within seconds.
  */
 export function cpuTrainDefaults(name: MethodName): TrainDefaults & { flip: boolean } {
-  const ema = { kind: 'decay', beta: 0.999 } as const;
+  const ema = { kind: 'decay', beta: 0.999, warmup: true } as const;
   switch (name) {
     case 'pfgm':
       return { lr: 2e-4, warmup: 100, gradClip: 1, ema, batchSize: 32, referenceSize: 256, flip: true };

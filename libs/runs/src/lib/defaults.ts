@@ -72,13 +72,13 @@ function fromPaper(t: TrainingDefaults): Pick<TrainDefaults, 'lr' | 'warmup' | '
  */
 export function trainDefaultsFor(name: MethodName, profile: 'paper' | 'toy'): TrainDefaults {
   if (profile === 'toy') {
-    return { lr: 1e-3, warmup: 100, gradClip: 1, ema: { kind: 'decay', beta: 0.995 }, batchSize: 256, flip: false, ...(name === 'pfgm' ? { referenceSize: 1024 } : {}) };
+    return { lr: 1e-3, warmup: 100, gradClip: 1, ema: { kind: 'decay', beta: 0.995, warmup: true }, batchSize: 256, flip: false, ...(name === 'pfgm' ? { referenceSize: 1024 } : {}) };
   }
   switch (name) {
     case 'pfgm':
-      return { ...fromPaper(pfgmTrainingDefaults('cifar10')), gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, referenceSize: 4096, flip: true };
+      return { ...fromPaper(pfgmTrainingDefaults('cifar10')), gradClip: 1, ema: { kind: 'decay', beta: 0.9999, warmup: true }, referenceSize: 4096, flip: true };
     case 'vp':
-      return { ...fromPaper(vpTrainingDefaults()), gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, flip: true };
+      return { ...fromPaper(vpTrainingDefaults()), gradClip: 1, ema: { kind: 'decay', beta: 0.9999, warmup: true }, flip: true };
     case 'pfgmpp':
     case 'edm':
       // EDM: batch 512 for 200 Mimg, lr ramp over 10 Mimg at that batch, EMA half-life 0.5 Mimg with ramp-up 0.05, no clipping, dropout 0.13.

@@ -4,11 +4,15 @@ import { adamInit, adamStep, type AdamState } from './adam.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 import { emaInit, emaUpdate } from './ema.js';
 import { weightedMse } from './loss.js';
-import { edmEmaDecay, warmupLr } from './schedule.js';
+import { edmEmaDecay, scoreSdeEmaDecay, warmupLr } from './schedule.js';
 import type { BatchSource, Perturber, TrainableNet } from './types.js';
 
 /** EMA rule: a fixed decay per step (PFGM/VP: 0.9999) or EDM's half-life in images with ramp-up. */
-export type EmaSpec = { kind: 'decay'; beta: number } | { kind: 'halflife'; images: number; rampup: number };
+/**
+ * EMA of the weights: 'decay' β per step (score_sde `models/ema.py`; `warmup`: β_n = min(β, (1 + n)/(10 + n)) at update n,
+ * its `num_updates` warm-up, on in every official config; absent = off, as runs made before it existed); 'halflife' EDM's.
+ */
+export type EmaSpec = { kind: 'decay'; beta: number; warmup?: boolean } | { kind: 'halflife'; images: number; rampup: number };
 
 /** Training options; defaults are the papers' CIFAR-10 values where one exists. */
 export interface FitOptions {
@@ -93,7 +97,10 @@ export function trainStep(net: TrainableNet, method: Perturber, data: BatchSourc
   const lr = warmupLr(opts.lr, step, opts.warmup);
   state.adam = adamStep(state.weights, clipped, state.adam, { lr });
   tf.dispose(clipped);
-  const beta = opts.ema.kind === 'decay' ? opts.ema.beta : edmEmaDecay(opts.batchSize, (step + 1) * opts.batchSize, opts.ema.images, opts.ema.rampup);
+  const beta =
+    opts.ema.kind === 'decay'
+      ? opts.ema.warmup === true ? scoreSdeEmaDecay(opts.ema.beta, step + 1) : opts.ema.beta
+      : edmEmaDecay(opts.batchSize, (step + 1) * opts.batchSize, opts.ema.images, opts.ema.rampup);
   emaUpdate(state.ema, net.weights, beta);
   state.step = step + 1;
   return { step: state.step, loss, gradNorm, lr };

@@ -8,3 +8,8 @@ export function edmEmaDecay(batch: number, imagesSeen: number, halfLifeImages: n
   const h = rampup > 0 ? Math.min(halfLifeImages, rampup * imagesSeen) : halfLifeImages;
   return 0.5 ** (batch / Math.max(h, 1e-8));
 }
+
+/** score_sde's EMA decay at update n = 1, 2, …: min(β, (1 + n)/(10 + n)) (`models/ema.py::ExponentialMovingAverage.update`). */
+export function scoreSdeEmaDecay(beta: number, n: number): number {
+  return Math.min(beta, (1 + n) / (10 + n));
+}
