@@ -4,7 +4,7 @@ export type { RandomSource } from './lib/distributions/random-source.js';
 export { sampleGamma, sampleLogGamma } from './lib/distributions/gamma.js';
 export { sampleBeta, sampleBetaPrime, type BetaDraw } from './lib/distributions/beta.js';
 export { fillDirection, sampleDirections } from './lib/distributions/sphere.js';
-export { initBackend, NATIVE_PACKAGES, type InitBackendOptions, type ModuleImporter } from './lib/backend/init-backend.js';
+export { activeBackendInfo, initBackend, NATIVE_PACKAGES, type InitBackendOptions, type ModuleImporter } from './lib/backend/init-backend.js';
 export { BACKEND_CHOICES, parseBackendChoice, type BackendChoice } from './lib/backend/backend-choice.js';
 export { formatBackendInfo, type BackendInfo } from './lib/backend/backend-info.js';
 export { defaultThreads, loadWasmPackage, setWasmBackend, wasmThreadsCount, THREADED_WASM_VERSION, type WasmThreadsResult } from './lib/wasm/wasm-threads.js';

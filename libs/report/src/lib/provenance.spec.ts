@@ -78,3 +78,19 @@ describe('writeProvenance / finishRun', () => {
     expect(existsSync(join(dir, 'DONE'))).toBe(true);
   });
 });
+
+describe('provenance records the kernels behind the backend', () => {
+  it('after initBackend: what was requested, whether OpenBLAS kernels ran (here: not on cpu, and why), the kernel fixes', async () => {
+    const { initBackend } = await import('@pfgm/tensor');
+    const previous = tf.getBackend();
+    await initBackend('cpu', { log: () => undefined });
+    const dir = tmp();
+    const p = writeProvenance(dir, { config: {}, seed: 1, threads: 1 });
+    expect(p.backend).toBe('cpu');
+    expect(p.kernels).toMatchObject({ requested: 'cpu', native: null });
+    expect(readJson<Provenance>(join(dir, 'provenance.json')).kernels).toEqual(p.kernels);
+    // A backend set up without initBackend (another name than the one selected) records null, not a guess.
+    expect(writeProvenance(tmp(), { config: {}, seed: 1, threads: 1, backend: 'webgl' }).kernels).toBeNull();
+    await tf.setBackend(previous);
+  });
+});

@@ -1,6 +1,7 @@
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { activeBackendInfo } from '@pfgm/tensor';
 import { gitState, type GitState } from './git-state.js';
 import { readJson, writeJson } from './json.js';
 import { markRunDone } from './run-dir.js';
@@ -30,6 +31,8 @@ export interface ProvenanceInput {
 export interface Provenance {
   git: GitState;
   backend: string;
+  /** The kernels behind `backend` (absent in runs recorded before this field; null when not selected by `initBackend`). */
+  kernels?: { requested: string; native: { blas: string; threads: number; kernels: string[] } | null; nativeUnavailable: string | null; kernelFixes: string[] } | null;
   threads: number | null;
   seed: ProvenanceInput['seed'];
   node: string;
@@ -56,11 +59,22 @@ function hostInfo(): Provenance['host'] {
   };
 }
 
+/**
+ * Which kernels computed the run, as `initBackend` selected them: the OpenBLAS (`@pfgm/native`) kernels on the wasm
+ * backend, or why they were off, and this project's kernel fixes; null when the backend was set up another way.
+ */
+function kernelsInUse(backend: string): Provenance['kernels'] {
+  const info = activeBackendInfo();
+  if (info === undefined || info.name !== backend) return null;
+  return { requested: info.requested, native: info.native ?? null, nativeUnavailable: info.nativeUnavailable ?? null, kernelFixes: info.kernelFixes };
+}
+
 /** Writes config.json (the resolved config) and provenance.json (git commit + dirty flag, backend, seeds, host, start time). */
 export function writeProvenance(dir: string, input: ProvenanceInput): Provenance {
   const provenance: Provenance = {
     git: gitState(input.repoDir),
     backend: input.backend ?? tf.getBackend(),
+    kernels: kernelsInUse(input.backend ?? tf.getBackend()),
     threads: input.threads,
     seed: input.seed,
     node: process.version,

@@ -131,6 +131,12 @@ function nativeInfo(requested: BackendChoice, pkg: string): BackendInfo {
 }
 
 let memo: { key: string; info: Promise<BackendInfo> } | undefined;
+let active: BackendInfo | undefined;
+
+/** What the last completed {@link initBackend} selected (backend, threads, native kernels), for provenance records. */
+export function activeBackendInfo(): BackendInfo | undefined {
+  return active;
+}
 
 /**
  * Selects the tfjs backend (default: env PFGM_BACKEND, else 'auto') and logs one summary line the first time.
@@ -146,6 +152,7 @@ export function initBackend(choice?: BackendChoice | string, opts: InitBackendOp
   const info = select(requested, opts).then(
     (i) => {
       log(formatBackendInfo(i));
+      active = i;
       return i;
     },
     (err: unknown) => {
