@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@pfgm/tensor';
 import { describe, expect, it } from 'vitest';
 import { gitState } from './git-state.js';
 import { readJson } from './json.js';
@@ -81,7 +82,6 @@ describe('writeProvenance / finishRun', () => {
 
 describe('provenance records the kernels behind the backend', () => {
   it('after initBackend: what was requested, whether OpenBLAS kernels ran (here: not on cpu, and why), the kernel fixes', async () => {
-    const { initBackend } = await import('@pfgm/tensor');
     const previous = tf.getBackend();
     await initBackend('cpu', { log: () => undefined });
     const dir = tmp();
