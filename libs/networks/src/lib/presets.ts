@@ -14,6 +14,15 @@ export const UNET_PRESETS = {
   ddpmpp: unet('ddpmpp', 128, [1, 2, 2, 2], 4),
   /** DDPM++ deep: 8 blocks per resolution. 106.6M params. */
   'ddpmpp-deep': unet('ddpmpp', 128, [1, 2, 2, 2], 8),
+  /**
+   * EDM's SongUNet with `--arch=ncsnpp` (Karras et al. 2022; PFGM++'s released CIFAR-10 models): Fourier embedding of
+   * c_noise, FIR [1,3,3,1] resampling, residual input encoder, channel_mult [2,2,2], dropout 0.13. 56.4M params.
+   */
+  'ncsnpp-edm': {
+    ...unet('ddpmpp', 128, [2, 2, 2], 4), dropout: 0.13, embedding: { kind: 'fourier', scale: 16 }, firKernel: [1, 3, 3, 1], encoderType: 'residual',
+  },
+  /** EDM's SongUNet with `--arch=ddpmpp`: positional embedding, [1,1] resampling, channel_mult [2,2,2], dropout 0.13. 55.7M. */
+  'ddpmpp-edm': { ...unet('ddpmpp', 128, [2, 2, 2], 4), dropout: 0.13 },
   'ddpm-small': unet('ddpm', 32, [1, 2], 2),
   'ddpmpp-small': unet('ddpmpp', 32, [1, 2], 2),
   'ddpmpp-deep-small': unet('ddpmpp', 32, [1, 2], 4),

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadSongUNet, readEdmFile, songUNetKeyMapping, songUNetToUNet, edmPrecondConfig, type EdmPrecondConfig } from './edm.js';
 import type { WeightChoice } from './score-sde.js';
+import { countParams } from '../build-network.js';
+import { preset } from '../presets.js';
 
 // Parity with EDM's SongUNet behind EDMPrecond (NVlabs/edm) and PFGM++'s copy (Newbeeer/pfgmpp): fixtures made by
 // libs/networks/fixtures-gen/released/generate.py, which runs the official code.
@@ -188,3 +190,16 @@ function stripFilters<T>(node: T): T {
   }
   return node;
 }
+
+describe('EDM SongUNet presets', () => {
+  // Official counts: sum(p.numel() for p in EDMPrecond(img_resolution=32, img_channels=3, model_type='SongUNet',
+  // channel_mult=[2,2,2], model_channels=128, dropout=0.13, **arch).parameters()) with NVlabs/edm@008a4e5
+  // (train.py's --arch kwargs, augment_dim 0): ncsnpp 56 395 523, ddpmpp 55 732 739. EDM keeps the Fourier
+  // frequencies as a buffer; our fixed Fourier W (128 values) is counted as a weight.
+  it.each([
+    ['ncsnpp-edm', 56_395_523 + 128],
+    ['ddpmpp-edm', 55_732_739],
+  ] as const)('%s has the official parameter count', (name, count) => {
+    expect(countParams(preset(name), { inShape: [32, 32, 3], outShape: [32, 32, 3] })).toBe(count);
+  });
+});
