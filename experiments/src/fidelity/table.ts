@@ -9,6 +9,7 @@ import { edmGrid, vpGrid } from '@pfgm/ode';
 import { methodConfigFor, solverSpec, trainDefaultsFor, type DataFacts, type MethodName } from '@pfgm/runs';
 import { edmEmaDecay, warmupLr } from '@pfgm/train';
 import { CIFAR_BASE } from '../images/cifar-base.js';
+import { cifar10Table } from '../images/cifar10-table.js';
 import { eulerSweep } from '../images/euler-sweep.js';
 import { FMNIST_BASE } from '../images/fmnist-base.js';
 import { cellModelSpec } from '../images/image-sweep.js';
@@ -715,15 +716,16 @@ const presets: FidelityEntry[] = [
     note: 'Since 0a917af (issue #12 item 5). PFGM++/EDM: 200 Mimg / 512 = 390 625 steps. score_sde\'s loop runs n_iters = 1 300 001 (steps 0…n_iters): one or two steps more than 1.3M, immaterial.',
   },
   {
-    id: 'preset-paper-net-pfgmpp', group: 'Experiment presets vs the papers', what: 'Network of the CIFAR-10 paper preset for PFGM++ / EDM (preset ddpmpp: score_sde DDPM++)',
-    code: 'experiments/src/images/cifar10-table.ts nets; libs/networks/src/lib/presets.ts UNET_PRESETS.ddpmpp', status: 'deviation', deviation: 'open',
+    id: 'preset-paper-net-pfgmpp', group: 'Experiment presets vs the papers', what: 'Network of the CIFAR-10 paper preset for PFGM++ / EDM (EDM SongUNet, --arch=ncsnpp)',
+    code: 'experiments/src/images/image-experiment.ts officialNet (nets: \'official\'); libs/networks/src/lib/presets.ts ncsnpp-edm', status: 'official',
     get: () => {
-      const n = cellModelSpec({ method: { name: 'pfgmpp', D: 128 }, net: 'ddpmpp' }, CIFAR_BASE.paper, '').net as { style: string; channelMult: number[]; embedding: { kind: string } };
-      return { style: n.style, channelMult: n.channelMult, embedding: n.embedding.kind };
+      const cell = cifar10Table.cells(cifar10Table.presets.paper).find((c) => c.method.name === 'pfgmpp');
+      const n = cellModelSpec(cell ?? { method: { name: 'pfgmpp', D: 128 }, net: 'ddpmpp' }, CIFAR_BASE.paper, '').net as { style: string; channelMult: number[]; embedding: { kind: string } };
+      return { preset: cell?.net ?? null, channelMult: n.channelMult, embedding: n.embedding.kind };
     },
-    value: { style: 'ddpmpp', channelMult: [1, 2, 2, 2], embedding: 'positional' }, official: { style: 'ncsnpp (SongUNet)', channelMult: [2, 2, 2], embedding: 'fourier' },
+    value: { preset: 'ncsnpp-edm', channelMult: [2, 2, 2], embedding: 'fourier' }, official: { preset: 'ncsnpp-edm', channelMult: [2, 2, 2], embedding: 'fourier' },
     source: [PP('train.py:126-128', 'ncsnpp', 'fourier', 'channel_mult=[2,2,2]'), PP('README.md:214-215', '--arch=ncsnpp', '1.92', '1.91')],
-    note: 'Issue #12 item 5, open: PFGM++\'s CIFAR-10 checkpoints use EDM\'s SongUNet with --arch=ncsnpp (Fourier embedding, residual encoder, FIR resampling [1,3,3,1], channel_mult [2,2,2] at 128 channels); the paper preset gives every method score_sde\'s DDPM++ (official for PFGM and VP). Changes the paper-scale PFGM++/EDM FIDs (the architecture is part of their 1.91–1.98), not the cpu tables.',
+    note: 'Issue #12 item 5 (was: every method on score_sde\'s DDPM++): PFGM++\'s CIFAR-10 checkpoints use EDM\'s SongUNet with --arch=ncsnpp (Fourier embedding, residual encoder, FIR resampling [1,3,3,1], channel_mult [2,2,2] at 128 channels), the `ncsnpp-edm` preset (parameter count equal to the official EDMPrecond); PFGM and VP keep score_sde\'s DDPM++.',
   },
   {
     id: 'preset-euler-sweep-nfe', group: 'Experiment presets vs the papers', what: 'euler-sweep NFEs (cpu and paper presets)',

@@ -1,5 +1,5 @@
 import { CIFAR_BASE } from './cifar-base.js';
-import { imageExperiment, type ImageTableConfig } from './image-experiment.js';
+import { imageExperiment, netsFor, type ImageTableConfig } from './image-experiment.js';
 import type { ImageCell } from './image-sweep.js';
 import { methodId, type MethodSpec } from '../harness/method-spec.js';
 import type { SolverChoice } from '@pfgm/runs';
@@ -13,13 +13,17 @@ const ROWS: [MethodSpec, SolverChoice][] = [
   [{ name: 'edm' }, { solver: 'heun', nfe: 35 }],
 ];
 
+/** Each row with each of its networks (`nets: 'official'`: its paper's, {@link officialNet}). */
 function tableCells(cfg: ImageTableConfig): ImageCell[] {
   const rows = ROWS.filter(([m]) => cfg.methods.some((c) => methodId(c) === methodId(m)));
-  return cfg.nets.flatMap((net) => rows.map(([method, s]) => {
+  return rows.flatMap(([method, s]) => netsFor(cfg, method).map((net) => {
     const solver = cfg.solvers.length > 0 ? cfg.solvers[0] : s; // a given solver replaces the papers' for every row
-    return { id: `${methodId(method)}-${net}-${solver.solver}${solver.nfe ? `-${solver.nfe}` : ''}`, method, net, solver };
+    return { id: `${methodId(method)}-${net}-${cellSolverId(solver)}`, method, net, solver };
   }));
 }
+
+const cellSolverId = (s: SolverChoice) => `${s.solver}${s.nfe ? `-${s.nfe}` : ''}`;
+
 
 const methods = ROWS.map(([m]) => m);
 
@@ -29,7 +33,7 @@ export const cifar10Table = imageExperiment<ImageTableConfig>({
   description: 'PFGM Table 1 style on CIFAR-10: VP-ODE (RK45), PFGM (RK45), PFGM++ D ∈ {128, 2048} and EDM with Heun at NFE 35; FID, IS, NFE, bits/dim',
   defaultPreset: 'ci',
   presets: {
-    paper: { ...CIFAR_BASE.paper, methods, nets: ['ddpmpp'], solvers: [] },
+    paper: { ...CIFAR_BASE.paper, methods, nets: 'official', solvers: [] },
     cpu: { ...CIFAR_BASE.cpu, methods, nets: ['ddpmpp-small'], solvers: [] },
     ci: { ...CIFAR_BASE.ci, methods, nets: ['ddpmpp-small'], solvers: [] },
   },

@@ -10,7 +10,7 @@ export const dSweep = imageExperiment<ImageTableConfig>({
   description: 'PFGM++ over D ∈ {1, 64, 128, 2048, 3072000, ∞} (Heun, NFE 35): FID vs D',
   defaultPreset: 'ci',
   presets: {
-    paper: { ...CIFAR_BASE.paper, methods: D([1, 64, 128, 2048, 3_072_000, Infinity]), nets: ['ddpmpp'], solvers: [{ solver: 'heun', nfe: 35 }] },
+    paper: { ...CIFAR_BASE.paper, methods: D([1, 64, 128, 2048, 3_072_000, Infinity]), nets: 'official', solvers: [{ solver: 'heun', nfe: 35 }] },
     cpu: { ...CIFAR_BASE.cpu, methods: D([1, 64, 128, 2048, 3_072_000, Infinity]), nets: ['ddpmpp-small'], solvers: [{ solver: 'heun', nfe: 35 }] },
     ci: { ...CIFAR_BASE.ci, methods: D([64, 2048, Infinity]), nets: ['ddpmpp-small'], solvers: [{ solver: 'heun', nfe: 3 }] },
   },

@@ -11,8 +11,23 @@ import { runImageCell, type CellHooks, type ImageCell, type ImageSweepConfig } f
 /** An image table: the cross product methods × networks × solvers (× robustness perturbations). */
 export interface ImageTableConfig extends ImageSweepConfig {
   methods: MethodSpec[];
-  nets: NetPreset[];
+  /** U-Net presets every method trains with, or 'official': each method its paper's CIFAR-10 network ({@link officialNet}). */
+  nets: NetPreset[] | 'official';
   solvers: SolverChoice[];
+}
+
+/**
+ * The network of each method's official CIFAR-10 runs: score_sde's NCSN++ in DDPM++ configuration for VP and PFGM
+ * (`configs/vp/cifar10_ddpmpp_continuous.py`, Poisson_flow `configs/poisson/cifar10_ddpmpp.py`); EDM's SongUNet with
+ * `--arch=ncsnpp` for PFGM++ and EDM (pfgmpp `train.py`, its README's CIFAR-10 command).
+ */
+export function officialNet(m: MethodSpec): NetPreset {
+  return m.name === 'pfgm' || m.name === 'vp' ? 'ddpmpp' : 'ncsnpp-edm';
+}
+
+/** The networks a method trains with under `cfg.nets`. */
+export function netsFor(cfg: Pick<ImageTableConfig, 'nets'>, m: MethodSpec): NetPreset[] {
+  return cfg.nets === 'official' ? [officialNet(m)] : cfg.nets;
 }
 
 /** Solver id for cell names: rk45, euler-20, heun-35. */
@@ -23,7 +38,7 @@ export function solverId(s: SolverChoice): string {
 /** Cells of the plain cross product. */
 export function crossCells(cfg: ImageTableConfig): ImageCell[] {
   return cfg.methods.flatMap((method) =>
-    cfg.nets.flatMap((net) => cfg.solvers.map((solver) => ({ id: `${methodId(method)}-${net}-${solverId(solver)}`, method, net, solver }))),
+    netsFor(cfg, method).flatMap((net) => cfg.solvers.map((solver) => ({ id: `${methodId(method)}-${net}-${solverId(solver)}`, method, net, solver }))),
   );
 }
 

@@ -41,3 +41,12 @@ describe('cifar10-table paper preset: each method trains with its official recip
     expect(spec.net.kind === 'unet' && spec.net.dropout).toBe(0);
   });
 });
+
+describe('paper presets: each method trains its paper`s CIFAR-10 network', () => {
+  it.each(['cifar10-table', 'd-sweep', 'robustness'])('%s: PFGM/VP on DDPM++ (score_sde NCSN++), PFGM++/EDM on EDM`s SongUNet ncsnpp', (name) => {
+    const exp = EXPERIMENTS[name];
+    const cells = exp.cells(exp.presets.paper as never) as { method: { name: string }; net: string }[];
+    expect(cells.length).toBeGreaterThan(0);
+    for (const c of cells) expect(`${c.method.name}: ${c.net}`).toBe(`${c.method.name}: ${c.method.name === 'pfgm' || c.method.name === 'vp' ? 'ddpmpp' : 'ncsnpp-edm'}`);
+  });
+});

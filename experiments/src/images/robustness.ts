@@ -1,5 +1,5 @@
 import { CIFAR_BASE } from './cifar-base.js';
-import { imageExperiment, metricPlot, type ImageTableConfig } from './image-experiment.js';
+import { imageExperiment, metricPlot, netsFor, type ImageTableConfig } from './image-experiment.js';
 import type { ImageCell } from './image-sweep.js';
 import { noisyHeunSample } from './noisy-heun.js';
 import { quantizeWeights } from './quantize-weights.js';
@@ -18,7 +18,7 @@ export interface RobustnessConfig extends ImageTableConfig {
 
 function robustCells(cfg: RobustnessConfig): ImageCell[] {
   return cfg.methods.flatMap((method: MethodSpec) => {
-    const net = cfg.nets[0];
+    const net = netsFor(cfg, method)[0];
     const id = `${methodId(method)}-${net}`;
     const heun = { solver: 'heun', steps: cfg.baseSteps };
     return [
@@ -36,7 +36,7 @@ export const robustness = imageExperiment<RobustnessConfig>({
   description: 'PFGM++ over D with injected noise α ∈ {0, 0.1, 0.2}, fewer Heun steps, and 5–9-bit weight quantization',
   defaultPreset: 'ci',
   presets: {
-    paper: { ...CIFAR_BASE.paper, methods: D([64, 128, 2048, 3_072_000, Infinity]), nets: ['ddpmpp'], solvers: [], alphas: [0, 0.1, 0.2], heunSteps: [10, 12, 14, 16, 18, 20, 22, 24], bits: [5, 6, 7, 8, 9], baseSteps: 18 },
+    paper: { ...CIFAR_BASE.paper, methods: D([64, 128, 2048, 3_072_000, Infinity]), nets: 'official', solvers: [], alphas: [0, 0.1, 0.2], heunSteps: [10, 12, 14, 16, 18, 20, 22, 24], bits: [5, 6, 7, 8, 9], baseSteps: 18 },
     cpu: { ...CIFAR_BASE.cpu, methods: D([64, 128, 2048, Infinity]), nets: ['ddpmpp-small'], solvers: [], alphas: [0, 0.1, 0.2], heunSteps: [10, 14, 18], bits: [5, 7, 9], baseSteps: 18 },
     ci: { ...CIFAR_BASE.ci, methods: D([128, Infinity]), nets: ['ddpmpp-small'], solvers: [], alphas: [0, 0.2], heunSteps: [2], bits: [5], baseSteps: 2 },
   },
