@@ -1,7 +1,11 @@
 // The experiment runner: `tsx src/main.ts <name> [--preset ci|cpu|paper] [--run-id id] [--overwrite] [--out results]`.
-import { join } from 'node:path';
+// Errors print one line (no stack trace) and exit 1. Ctrl-C (SIGINT) / SIGTERM exit 130 / 143 with the run folder
+// resumable: a cell that is training writes its checkpoint first (trainRun); finished cells keep their records
+// (written atomically), and the same --run-id continues.
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
+import { isRunFinished, runDirPath } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
 import { PRESET_NAMES, type PresetName } from './harness/experiment.js';
 import { rerenderReport, resolvedConfig, runExperiment } from './harness/run-experiment.js';
@@ -9,6 +13,47 @@ import { EXPERIMENTS, experimentByName } from './registry.js';
 
 /** Default results root: `<repo>/results`, wherever the command is started (Nx runs it in experiments/). */
 export const DEFAULT_RESULTS = fileURLToPath(new URL('../../results', import.meta.url));
+
+/** Exit status after a signal (128 + its number, as a shell reports it). */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
+/**
+ * The folder relative paths mean to the user: `npm run <script> -w experiments -- …` runs in experiments/, and npm
+ * keeps the caller's folder in INIT_CWD (as apps/cli's callerCwd); other launches keep their cwd.
+ */
+function callerDir(env: NodeJS.ProcessEnv, cwd: string): string {
+  return env.INIT_CWD && /src\/main\.ts\b/.test(env.npm_lifecycle_script ?? '') ? env.INIT_CWD : cwd;
+}
+
+/** One line for any failure: no stack trace, no internal function names, system errors with their path. */
+function errorLine(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const text = typeof err?.path === 'string' && err.code ? `${err.path}: ${err.code === 'ENOENT' ? 'no such file or folder' : err.code}` : err instanceof Error ? err.message : String(e);
+  return text.replace(/^createRunDir: /, '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+let stopped: StopSignal | undefined;
+let runDir: string | undefined; // known once the run folder exists (the harness logs it)
+const resumeHint = () => (runDir ? `; continue with the same command and --run-id ${runDir.split(/[\\/]/).pop()}` : '');
+for (const s of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(s, () => {
+    if (stopped) return void process.stderr.write(`${s}: already stopping (a checkpoint is being written)\n`);
+    stopped = s;
+    // trainRun listens too while a cell trains: it finishes the step and writes a checkpoint, then the cell fails
+    // with "interrupted", which the catch below turns into this exit status.
+    if (process.listenerCount(s) > 1) return;
+    // Not training: cell records are written atomically in one synchronous step, so nothing is half-written.
+    process.stderr.write(`${s === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopped; finished cells are kept${resumeHint()}\n`);
+    process.exit(SIGNAL_EXIT[s]);
+  });
+}
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (e: unknown) => {
+    console.error(`error: ${errorLine(e)}`);
+    process.exit(1);
+  });
+}
 
 function presetName(v: string): PresetName {
   if (!(PRESET_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected ${PRESET_NAMES.join(' | ')}`);
@@ -32,7 +77,7 @@ const program = new Command('experiments')
   .option('--preset <name>', `scale: ${PRESET_NAMES.join(' | ')} (default: the experiment's own)`, presetName)
   .option('--run-id <id>', 'run folder name; an unfinished run with this id is resumed (finished cells skipped)')
   .option('--overwrite', 'replace a finished run with the same --run-id', false)
-  .option('--out <dir>', 'results root', DEFAULT_RESULTS)
+  .option('--out <dir>', 'results root (a relative path is taken from the folder you ran the command in)', DEFAULT_RESULTS)
   .option('--override <json>', 'preset fields to override, as JSON', jsonObject)
   .option('--cell <id>', 'run only this cell (repeatable); the run is finished (report, DONE) by a call without --cell', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--rerender', 'redraw the plots and tables of the finished run --run-id from its cell records (computes nothing)', false)
@@ -41,6 +86,7 @@ const program = new Command('experiments')
   .option('--list', 'print the experiments and their presets, then exit', false)
   .action(async (name: string, o) => {
     const exp = experimentByName(name);
+    o.out = resolve(callerDir(process.env, process.cwd()), o.out);
     if (o.list) {
       console.log(`${exp.name}: ${exp.description}\npresets: ${PRESET_NAMES.join(', ')} (default ${exp.defaultPreset})`);
       return;
@@ -54,9 +100,22 @@ const program = new Command('experiments')
       for (const f of await rerenderReport(exp, join(o.out, exp.name, o.runId))) console.log(`  ${f}`);
       return;
     }
+    if (o.runId !== undefined && !o.overwrite && isRunFinished(runDirPath(o.out, exp.name, o.runId))) {
+      throw new Error(`run ${runDirPath(o.out, exp.name, o.runId)} is finished; pass --overwrite to replace it, --rerender to redraw its report, or leave --run-id out for a new run`);
+    }
     const info = await initBackend(o.backend);
     const only = o.cell.length > 0 ? o.cell : undefined;
-    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, only, backend: { name: info.name, threads: info.threads } });
+    const log = (m: string) => {
+      runDir ??= / cells → (.+?)(?: \(resumed\))?$/.exec(m)?.[1];
+      process.stderr.write(`${m}\n`);
+      // A signal that came while a cell trained but did not end the cell (it was the last step): stop once the
+      // harness has written that cell's record ("[k/n] id: …").
+      if (stopped && /^\[\d+\/\d+\] /.test(m)) {
+        process.stderr.write(`${stopped === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopped after this cell; finished cells are kept${resumeHint()}\n`);
+        process.exit(SIGNAL_EXIT[stopped]);
+      }
+    };
+    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, only, backend: { name: info.name, threads: info.threads }, log });
     if (r.missing.length > 0) {
       console.log(`${exp.name}: ${r.ran} cell(s) run in ${r.wallSeconds.toFixed(0)} s → ${r.dir}; ${r.missing.length} still missing`);
       return;
@@ -66,6 +125,11 @@ const program = new Command('experiments')
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+  if (stopped) {
+    // A signal stopped a training cell after its checkpoint: say so, with the signal's exit status.
+    console.error(`${stopped === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopped after a checkpoint; finished cells are kept${resumeHint()}`);
+    process.exit(SIGNAL_EXIT[stopped]);
+  }
+  console.error(`error: ${errorLine(e)}`);
   process.exitCode = 1;
 });

@@ -1,7 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic, saveImageGrid, savePlot, scatter2d, writeCsv } from '@pfgm/report';
 import { writeNpz } from '@pfgm/eval';
+
+/** The files {@link writeSamples} writes for samples of per-sample `shape` at `out` (2-D point plots get a .csv too). */
+export function samplesFiles(out: string, shape: readonly number[]): string[] {
+  const ext = extname(out).toLowerCase();
+  const plot = shape.length === 1 && (ext === '.png' || ext === '.svg');
+  return plot ? [out, out.slice(0, -ext.length) + '.csv'] : [out];
+}
+
+/**
+ * Refuses, before any sampling work, to replace an existing output file unless `overwrite` (CLI: --overwrite):
+ * `pfgm sample` / `pfgm interpolate` never overwrite a file silently. `shape` (per sample) adds the .csv that a
+ * point plot writes next to it; without it only `out` is checked.
+ */
+export function checkSamplesNotThere(out: string, overwrite: boolean, shape?: readonly number[]): void {
+  if (overwrite) return;
+  for (const f of shape === undefined ? [out] : samplesFiles(out, shape)) {
+    if (!existsSync(f)) continue;
+    const also = f === out ? '' : ` (a plot of points writes its values to ${f} too)`;
+    throw new Error(`--out ${out}: ${f} already exists${also}; expected a new file. Pass --overwrite to replace it, or pick another --out`);
+  }
+}
 
 /** Writes samples [B, ...]: points as CSV and/or a scatter PNG/SVG; images as a PNG grid. Returns the files written. */
 export async function writeSamples(out: string, x: tf.Tensor): Promise<string[]> {
