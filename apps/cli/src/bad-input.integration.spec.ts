@@ -97,6 +97,7 @@ beforeAll(async () => {
   mkdirSync(at('thesis', 'chapters'), { recursive: true });
   writeFileSync(at('thesis', 'thesis.tex'), '\\documentclass{book}');
   writeFileSync(at('a-file'), 'not a folder');
+  writeFileSync(at('old.csv'), 'x0,x1\n1,2\n'); // an earlier output that sample/interpolate must not replace silently
   writeFileSync(at('a-file.safetensors'), 'junk');
   // Data files that are broken.
   mkdirSync(at('fm'));
@@ -182,6 +183,8 @@ const cases: Record<string, Case> = {
   'sample --out .txt': { args: ['sample', '--ckpt', run, '--out', 's.txt'], says: /--out s\.txt: expected \.png, \.svg, \.csv or \.npz for 2-D points/, absent: ['s.txt'] },
   'sample --out under a file': { args: ['sample', '--ckpt', run, '--out', 'a-file/s.csv'], says: /a-file is a file, not a folder/ },
   'interpolate --pairs 0': { args: ['interpolate', '--ckpt', run, '--pairs', '0', '--out', 'i.csv'], says: /--pairs must be a positive integer/ },
+  'sample --out an existing file': { args: ['sample', '--ckpt', run, '--n', '4', '--out', 'old.csv'], says: /--out old\.csv: old\.csv already exists; expected a new file\. Pass --overwrite to replace it/ },
+  'interpolate --out an existing file': { args: ['interpolate', '--ckpt', run, '--out', 'old.csv'], says: /--out old\.csv: old\.csv already exists; expected a new file\. Pass --overwrite to replace it/ },
   'interpolate --n 1': { args: ['interpolate', '--ckpt', run, '--n', '1', '--out', 'i.csv'], says: /--n must be an integer ≥ 2/ },
   'bpd --batch 0': { args: ['bpd', '--ckpt', run, '--data', 'toy:8gaussians', '--batch', '0'], says: /--batch must be a positive integer/ },
   'bpd --probes 0': { args: ['bpd', '--ckpt', run, '--data', 'toy:8gaussians', '--probes', '0'], says: /--probes must be a positive integer/ },
@@ -220,6 +223,7 @@ describe('bad input: one clear line, exit status 1, nothing touched', () => {
     expect(errorLine(r)).toMatch(c.says);
     for (const d of c.untouched ?? []) expect(snapshot(at(d)), `${d} changed`).toEqual(before[d]);
     for (const p of c.absent ?? []) expect(existsSync(at(p)), `${p} was created`).toBe(false);
+    expect(readFileSync(at('old.csv'), 'utf8'), 'old.csv changed').toBe('x0,x1\n1,2\n');
   }, 120_000);
 });
 
