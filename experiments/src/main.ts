@@ -87,6 +87,10 @@ const program = new Command('experiments')
   .action(async (name: string, o) => {
     const exp = experimentByName(name);
     o.out = resolve(callerDir(process.env, process.cwd()), o.out);
+    // A misspelt --override field would be ignored silently: name it (the union of the presets' fields is known).
+    const known = new Set(Object.values(exp.presets).flatMap((p) => Object.keys(p ?? {})));
+    const unknownFields = Object.keys(o.override ?? {}).filter((k) => !known.has(k));
+    if (unknownFields.length > 0) console.error(`warning: --override field(s) ${unknownFields.map((k) => `"${k}"`).join(', ')} are in none of ${exp.name}'s presets (fields: ${[...known].join(', ')}); check the spelling`);
     if (o.list) {
       console.log(`${exp.name}: ${exp.description}\npresets: ${PRESET_NAMES.join(', ')} (default ${exp.defaultPreset})`);
       return;

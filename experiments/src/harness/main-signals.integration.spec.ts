@@ -116,6 +116,10 @@ describe('experiment runner: signals, resume, bad input', () => {
       expect(errorLine(r)).toMatch(cases[k][1]);
     }
     expect(existsSync(join(root, 'bad'))).toBe(false);
+    // A misspelt --override field is named, not ignored silently.
+    const typo = await experiment(['toy-table', '--preset', 'ci', '--override', '{"stepz": 3}', '--list-cells']);
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stderr).toMatch(/warning: --override field\(s\) "stepz" are in none of toy-table's presets \(fields: .*steps.*\); check the spelling/);
   }, 120_000);
 
   it('a finished run without --overwrite is refused in one line; a relative --out is taken from npm\'s INIT_CWD', async () => {
