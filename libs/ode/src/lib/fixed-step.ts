@@ -37,6 +37,7 @@ export async function walkGrid(
       flags.push(tf.sum(next));
       ts.push(grid[i + 1]);
       opts.onStep?.({ i: i + 1, t: grid[i + 1], x, nfe: field.nfe });
+      await yieldToEventLoop(); // the cpu/wasm kernels are synchronous: let a pending Ctrl-C / SIGTERM handler run between steps
     }
     await throwAtFirstNonFinite(flags, grid, solver);
   } catch (e) {
@@ -68,4 +69,9 @@ async function throwAtFirstNonFinite(flags: tf.Scalar[], grid: TimeGrid, solver:
   throw new RangeError(`${solver}: the vector field produced non-finite values (NaN or ±Inf, or a state whose float32 sum overflows) in step ${i} ` +
     `(t = ${grid[i]} → ${grid[i + 1]}); the state before it was finite. Check the field near these times ` +
     '(e.g. a division by t or sigma = 0: a grid ending at 0 needs a last Euler step), or use smaller steps.');
+}
+
+/** One turn of the event loop (its poll phase handles pending signals), without reading any tensor. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
