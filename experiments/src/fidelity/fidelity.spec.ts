@@ -96,6 +96,8 @@ function linesOf(s: SourceRef): string[] | null {
 
 const haveMirrors = Object.values(OFFICIAL_REPOS).every((r) => existsSync(`${MIRRORS}/${r.github.replace('/', '+')}/repo`));
 
+// Skipped where the official repositories are not mirrored locally (CI has no network to fetch them); the value pins
+// above run everywhere. The mirrors come from the search tool's fetch (see FIDELITY.md).
 describe.skipIf(!haveMirrors)('fidelity sources (local mirrors of the official repositories)', () => {
   const refs = FIDELITY_TABLE.flatMap((e) => e.source.map((s) => [`${e.id} ${formatSource(s)}`, s] as const));
   it.each(refs)('%s holds the cited words', (_label, s) => {

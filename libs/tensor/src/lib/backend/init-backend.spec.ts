@@ -68,6 +68,7 @@ describe('initBackend', () => {
     expect(info.nativeUnavailable).toMatch(/plain 'wasm' requested/);
   });
 
+  // Runs where the addon is built; native-kernels.spec.ts fails loudly when it is not (unless PFGM_NATIVE_UNAVAILABLE=1).
   it.runIf(loadNative().available)('auto with the addon built: wasm with matmuls and convolutions on OpenBLAS, threads as PFGM_THREADS', async () => {
     const { importer } = missingNative();
     const lines: string[] = [];

@@ -28,6 +28,8 @@ it('the OpenBLAS kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNA
   if (gate.available) expect(nativeKernelsRegistered()).toBe(true);
 });
 
+// Every describe below is skipped only with PFGM_NATIVE_UNAVAILABLE=1 (no libopenblas-dev): the case above fails when
+// the addon is missing otherwise, so CI (which installs it) never skips them silently.
 const run = (name: string, inputs: tf.NamedTensorMap, attrs: object) =>
   tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
 
