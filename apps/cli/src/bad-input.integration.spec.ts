@@ -2,42 +2,23 @@
 // touches no file; faults (signals, a killed run, two writers) lose nothing. The real CLI is spawned for each case.
 // Budget: ~70 CLI starts of 1–3 s CPU each on the cpu backend (toy runs of a few steps; ~75 s on an idle 2-core
 // machine); each case has its own generous timeout, so a loaded machine slows it down without failing it.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorLine, spawnPfgm, type CliResult } from './testing/spawn-pfgm.js';
 import { writeNpz } from '@pfgm/eval';
 
-const bin = fileURLToPath(new URL('../bin/pfgm.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pfgm-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (...p: string[]) => join(dir, ...p);
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
 
-/** Spawns `pfgm --backend cpu <args>` in `dir`; `onStderr` sees stderr as it grows (and may signal the child). */
-function pfgm(args: string[], onStderr?: (text: string, pid: number) => void): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '--backend', 'cpu', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr?.(stderr, child.pid as number);
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** `pfgm --backend cpu <args>` run in this spec's folder. */
+const pfgm = (args: string[], onStderr?: (text: string, pid: number) => void): Promise<Result> => spawnPfgm(dir, args, onStderr);
 
 /** Name → sha256 of every file under `root` (the "untouched" check). */
 function snapshot(root: string): Record<string, string> {
@@ -54,15 +35,6 @@ function snapshot(root: string): Record<string, string> {
   return out;
 }
 
-/** The one error line of a failed command, after checking there is exactly one and nothing internal leaked. */
-function errorLine(r: Result): string {
-  const all = r.stdout + r.stderr;
-  expect(all, 'a stack trace').not.toMatch(/\n\s+at /);
-  expect(all).not.toMatch(/Cannot read properties|undefined is not|TypeError|ReferenceError/);
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
-  expect(lines, r.stderr).toHaveLength(1);
-  return lines[0];
-}
 
 const toy = ['train', '--method', 'pfgmpp', '--D', '128', '--data', 'toy:8gaussians', '--limit', '512', '--batch', '64'];
 const run = 'run'; // a finished toy run (beforeAll)

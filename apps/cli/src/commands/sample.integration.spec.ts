@@ -2,50 +2,23 @@
 // unless --overwrite), and Ctrl-C while sampling exits 130 with the output absent or complete. The real CLI is
 // spawned. Budget: one 4-step toy run and ~8 CLI starts of 1–3 s each (~20 s on an idle 2-core machine); timeouts
 // are 4–6× that, so a loaded machine slows it down without failing it.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorLine, spawnPfgm, type CliResult } from '../testing/spawn-pfgm.js';
 
-const bin = fileURLToPath(new URL('../../bin/pfgm.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pfgm-sample-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (...p: string[]) => join(dir, ...p);
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-interface Result {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type Result = CliResult;
 
-/** Spawns `pfgm --backend cpu <args>` in `dir`; `onStderr` sees stderr as it grows (and may signal the child). */
-function pfgm(args: string[], onStderr?: (text: string, pid: number) => void): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '--backend', 'cpu', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      onStderr?.(stderr, child.pid as number);
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+/** `pfgm --backend cpu <args>` run in this spec's folder. */
+const pfgm = (args: string[], onStderr?: (text: string, pid: number) => void): Promise<Result> => spawnPfgm(dir, args, onStderr);
 
-/** The one `error:` line of a failed command; no stack trace, nothing internal. */
-function errorLine(r: Result): string {
-  expect(r.stdout + r.stderr, 'a stack trace').not.toMatch(/\n\s+at /);
-  expect(r.stdout + r.stderr).not.toMatch(/Cannot read properties|undefined is not|TypeError|ReferenceError/);
-  const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
-  expect(lines, r.stderr).toHaveLength(1);
-  return lines[0];
-}
 
 const run = 'run';
 const fast = ['--ckpt', run, '--solver', 'euler', '--steps', '4'];
