@@ -15,3 +15,4 @@ export * from './lib/run-checkpoint.js';
 export * from './lib/train-log.js';
 export * from './lib/out-path.js';
 export * from './lib/train-loss-plot.js';
+export * from './lib/released-flags.js';
