@@ -16,3 +16,4 @@ export * from './lib/train-log.js';
 export * from './lib/out-path.js';
 export * from './lib/train-loss-plot.js';
 export * from './lib/released-flags.js';
+export * from './lib/open-checkpoint.js';

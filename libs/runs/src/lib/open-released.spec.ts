@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { sample } from '@pfgm/methods';
 import { Rng } from '@pfgm/tensor';
 import { expectNoLeak } from '@pfgm/tensor/testing';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openReleased } from './open-released.js';
+import { openCheckpoint } from './open-checkpoint.js';
 import { openRun } from './open-run.js';
 
 // The released-checkpoint fixtures of @pfgm/networks (tiny official networks saved as the official code saves them),
@@ -56,7 +57,7 @@ describe('openReleased', () => {
 
   it('opens a score_sde-format PFGM checkpoint given its config (the tiny fixture is none of the released sizes)', async () => {
     const path = fixture('poisson-flow-ddpmpp/checkpoint_1.pth');
-    await expect(openReleased(path)).rejects.toThrow(/matches none of the released NCSN\+\+ configs .*; pass its config explicitly$/);
+    await expect(openReleased(path)).rejects.toThrow(/matches none of the released NCSN\+\+ configs .*; give its official config \(model, data, training\.sde\) as JSON with --arch-config <file\.json>$/);
     const ncsnpp = JSON.parse(readFileSync(fixture('poisson-flow-ddpmpp/expected.json'), 'utf8')).config;
     const run = await openReleased(path, { ncsnpp, ema: false });
     expect(run.config.method).toMatchObject({ kind: 'pfgm', zMax: 40, condition: 'z' });
@@ -65,7 +66,7 @@ describe('openReleased', () => {
   });
 
   it('gives one-line errors for missing, truncated and foreign files', async () => {
-    await expect(openRun(join(tmp, 'nope.pth'))).rejects.toThrow(/^--ckpt .*nope\.pth does not exist$/);
+    await expect(openRun(join(tmp, 'nope.pth'))).rejects.toThrow(/^--checkpoint .*nope\.pth does not exist; expected a released checkpoint/);
     const bytes = readFileSync(fixture('pfgmpp-ncsnpp/training-state-000001.pt'));
     writeFileSync(join(tmp, 'cut.pt'), bytes.subarray(0, 100000));
     await expect(openRun(join(tmp, 'cut.pt'))).rejects.toThrow(/^\S*cut\.pt: corrupt or truncated PyTorch zip checkpoint/);
@@ -74,5 +75,43 @@ describe('openReleased', () => {
     await expect(openRun(join(tmp, 'cut.pkl'))).rejects.toThrow(/^\S*cut\.pkl: /);
     writeFileSync(join(tmp, 'page.pkl'), '<html>404</html>');
     await expect(openRun(join(tmp, 'page.pkl'))).rejects.toThrow(/^\S*page\.pkl: not a PyTorch checkpoint/);
+  });
+
+  it('takes what the file does not say from the flags, and refuses flags that contradict it (before building the network)', async () => {
+    const pth = fixture('poisson-flow-ddpmpp/checkpoint_1.pth');
+    const { training: _t, ...noSde } = JSON.parse(readFileSync(fixture('poisson-flow-ddpmpp/expected.json'), 'utf8')).config;
+    const ncsnpp = { ...noSde, training: {} };
+    await expect(openReleased(pth, { ncsnpp, ema: false })).rejects.toThrow(/^\S*checkpoint_1\.pth: the given --arch-config \(training\.sde absent\) does not say whether it is PFGM or VP-ODE; pass --method pfgm or --method vp$/);
+    const asPfgm = await openReleased(pth, { ncsnpp, method: 'pfgm', ema: false });
+    expect(asPfgm.config.method.kind).toBe('pfgm');
+    asPfgm.dispose();
+    // Told VP-ODE, the PFGM file's N+1-channel output layer does not fit: the loader names the key.
+    await expect(openReleased(pth, { ncsnpp, method: 'vp', ema: false })).rejects.toThrow(/^\S*checkpoint_1\.pth: .*all_modules\.\d+\.(weight|bias)/);
+    await expect(openReleased(pth, { ncsnpp: { ...ncsnpp, training: { sde: 'vesde' } }, ema: false })).rejects.toThrow(/^--arch-config: training\.sde "vesde" is not supported/);
+
+    const pt = fixture('pfgmpp-ncsnpp/training-state-000001.pt');
+    await expect(openReleased(pt, { D: 2048 })).rejects.toThrow(/^--D 2048 contradicts \S*training-state-000001\.pt, which is PFGM\+\+ with D = 128 by its EDMPrecond \(pfgmpp=True, D=128\)/);
+    await expect(openReleased(pt, { method: 'edm' })).rejects.toThrow(/^--method edm contradicts .*pfgmpp \(D = 128\)/);
+    await expect(openReleased(pt, { dataset: 'cifar10' })).rejects.toThrow(/^--dataset cifar10 has 32×32×3 images, but \S*training-state-000001\.pt is a network for 8×8×3/);
+
+    // NVlabs/edm's EDMPrecond records no pfgmpp/D: EDM by default, PFGM++ when told (generate.py --pfgmpp=1 --aug_dim=64).
+    const pkl = fixture('edm-ddpmpp-cond/network-snapshot-000001.pkl');
+    const asPfgmpp = await openReleased(pkl, { method: 'pfgmpp', D: 64 });
+    expect(asPfgmpp.config.method).toMatchObject({ kind: 'pfgmpp', D: 64 });
+    expect(asPfgmpp.config.methodName).toBe('pfgmpp');
+    asPfgmpp.dispose();
+    await expect(openReleased(pkl, { D: 64 })).rejects.toThrow(/^--D 64 applies to PFGM\+\+ only; .*: drop --D or pass --method pfgmpp$/);
+    await expect(openReleased(pkl, { method: 'vp' })).rejects.toThrow(/^--method vp: \S*network-snapshot-000001\.pkl is an EDM \/ PFGM\+\+ network/);
+  });
+
+  it('openCheckpoint: passes the flags to a released file; refuses them on a run folder, which records its method', async () => {
+    const run = await openCheckpoint(fixture('edm-ddpmpp-cond/network-snapshot-000001.pkl'), { flags: { method: 'pfgmpp', D: 64 } });
+    expect(run.config.method).toMatchObject({ kind: 'pfgmpp', D: 64 });
+    run.dispose();
+    const dir = join(tmp, 'run');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ methodName: 'vp', method: { kind: 'vp' }, data: { shape: [2] } }));
+    writeFileSync(join(dir, 'checkpoint.safetensors'), 'x');
+    await expect(openCheckpoint(dir, { flags: { method: 'pfgm' } })).rejects.toThrow(/^--method pfgm: \S*run is a run folder of 'pfgm train' whose config\.json records method vp and data \[2\]; .*drop --method$/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveCheckpointFlags, type CheckpointFacts } from './released-flags.js';
+import { archConfigFrom, resolveCheckpointFlags, type CheckpointFacts } from './released-flags.js';
 
 const pth = (method?: 'pfgm' | 'vp'): CheckpointFacts => ({ kind: 'score_sde', where: 'c.pth', method, shape: [32, 32, 3], source: method ? 'its keys (released config x)' : 'the given --arch-config' });
 const pfgmppPt: CheckpointFacts = { kind: 'edm', where: 's.pt', method: 'pfgmpp', D: 128, shape: [32, 32, 3], source: 'its EDMPrecond (pfgmpp=True, D=128)' };
@@ -44,5 +44,19 @@ describe('resolveCheckpointFlags', () => {
     expect(() => resolveCheckpointFlags(run, { D: 64 })).toThrow(/^--D 64: runs\/x is a run folder .*drop --D$/);
     expect(() => resolveCheckpointFlags(run, { dataset: 'cifar10' })).toThrow(/^--dataset cifar10: .*drop --dataset$/);
     expect(() => resolveCheckpointFlags(run, { archConfig: true })).toThrow(/^--arch-config: .*drop --arch-config$/);
+  });
+});
+
+describe('archConfigFrom', () => {
+  const cfg = { model: { nf: 4, ch_mult: [1, 2], num_res_blocks: 1, attn_resolutions: [4] }, data: { image_size: 8, num_channels: 3, centered: true } };
+  it('reads the official config, alone or under "config" (the fixtures\' expected.json); training.sde may be absent', () => {
+    expect(archConfigFrom(cfg, 'a.json')).toEqual({ ...cfg, training: {} });
+    expect(archConfigFrom({ family: 'x', config: { ...cfg, training: { sde: 'poisson' } } }, 'e.json').training).toEqual({ sde: 'poisson' });
+  });
+  it('names the first missing field in one line', () => {
+    expect(() => archConfigFrom([1], 'a.json')).toThrow(/^--arch-config a\.json: not a JSON object; expected the official NCSN\+\+ config/);
+    expect(() => archConfigFrom({ model: cfg.model }, 'a.json')).toThrow(/^--arch-config a\.json: no "data" object;/);
+    expect(() => archConfigFrom({ ...cfg, model: { nf: 4 } }, 'a.json')).toThrow(/^--arch-config a\.json: no "model\.ch_mult";/);
+    expect(() => archConfigFrom({ ...cfg, data: { image_size: '8', num_channels: 3 } }, 'a.json')).toThrow(/^--arch-config a\.json: "data\.image_size" must be an integer;/);
   });
 });

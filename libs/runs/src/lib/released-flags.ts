@@ -1,3 +1,4 @@
+import type { NcsnppConfig } from '@pfgm/networks';
 import type { MethodName } from './defaults.js';
 
 // What a checkpoint says about itself (method, PFGM++ D, data shape) merged with what the user says on the command
@@ -104,3 +105,26 @@ export function resolveCheckpointFlags(facts: CheckpointFacts, flags: Checkpoint
   }
   return { method, ...(D !== undefined ? { D } : {}), ...(flags.dataset !== undefined ? { dataset: flags.dataset } : {}) };
 }
+
+/**
+ * The official NCSN++ config of a score_sde `.pth` from parsed JSON (`--arch-config`): the ml_collections fields
+ * `model`, `data` (image_size, num_channels, centered) and optionally `training.sde`; an object holding it under
+ * `config` (the fixtures' expected.json) is accepted too. Only the shape is checked here; the values are checked by
+ * the network builder and the file's keys. One line naming the first missing field.
+ */
+export function archConfigFrom(json: unknown, where: string): NcsnppConfigJson {
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const c = obj(json) && obj(json.config) && !('model' in json) ? json.config : json;
+  const expected = 'expected the official NCSN++ config as JSON: { "model": { "nf", "ch_mult", … }, "data": { "image_size", "num_channels", "centered" }, "training": { "sde": "poisson" | "vpsde" } }';
+  if (!obj(c)) throw new Error(`--arch-config ${where}: not a JSON object; ${expected}`);
+  for (const k of ['model', 'data'] as const) if (!obj(c[k])) throw new Error(`--arch-config ${where}: no "${k}" object; ${expected}`);
+  const model = c.model as Record<string, unknown>;
+  const data = c.data as Record<string, unknown>;
+  for (const k of ['nf', 'ch_mult', 'num_res_blocks', 'attn_resolutions']) if (model[k] === undefined) throw new Error(`--arch-config ${where}: no "model.${k}"; ${expected}`);
+  for (const k of ['image_size', 'num_channels']) if (!Number.isInteger(data[k])) throw new Error(`--arch-config ${where}: "data.${k}" must be an integer; ${expected}`);
+  if (c.training !== undefined && !obj(c.training)) throw new Error(`--arch-config ${where}: "training" must be an object; ${expected}`);
+  return { ...c, training: obj(c.training) ? c.training : {} } as unknown as NcsnppConfigJson;
+}
+
+/** An NCSN++ config as read from JSON (`training.sde` may be absent: then `--method` says PFGM or VP). */
+export type NcsnppConfigJson = Omit<NcsnppConfig, 'training'> & { training: { sde?: string } };

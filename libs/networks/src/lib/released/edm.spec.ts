@@ -96,10 +96,10 @@ describe('EDM SongUNet released checkpoints (EDM network-snapshot, PFGM++ traini
 
   it('reads the architecture, D and the class count from the file itself', () => {
     const pfgmpp = edmPrecondConfig(must(readEdmFile(file('pfgmpp-ncsnpp')).ema), 'f');
-    expect(pfgmpp).toMatchObject({ pfgmpp: true, D: 128, label_dim: 0, sigma_data: 0.5, model_type: 'SongUNet' });
+    expect(pfgmpp).toMatchObject({ pfgmpp: true, D: 128, pfgmppRecorded: true, label_dim: 0, sigma_data: 0.5, model_type: 'SongUNet' });
     expect(pfgmpp.model).toMatchObject({ embedding_type: 'fourier', encoder_type: 'residual', resample_filter: [1, 3, 3, 1], channel_mult_noise: 2 });
     const edm = edmPrecondConfig(must(readEdmFile(file('edm-ddpmpp-cond')).ema), 'f');
-    expect(edm).toMatchObject({ pfgmpp: false, D: null, label_dim: 10 });
+    expect(edm).toMatchObject({ pfgmpp: false, D: null, pfgmppRecorded: false, label_dim: 10 }); // NVlabs/edm's EDMPrecond: no PFGM++ record
     expect(edm.model).toMatchObject({ embedding_type: 'positional', encoder_type: 'standard', resample_filter: [1, 1], augment_dim: 9 });
     expect(readEdmFile(file('pfgmpp-ncsnpp')).step).toBe(1000);
   });

@@ -39,6 +39,8 @@ export interface EdmPrecondConfig {
   /** PFGM++ checkpoints: trained with the PFGM++ perturbation kernel of dimension D (Newbeeer/pfgmpp). */
   pfgmpp: boolean;
   D: number | null;
+  /** Whether the pickle records `pfgmpp` at all (PFGM++'s EDMPrecond does; NVlabs/edm's and older PFGM++ pickles do not). */
+  pfgmppRecorded?: boolean;
   model: SongUNetKwargs;
 }
 
@@ -219,6 +221,7 @@ export function edmPrecondConfig(precond: PersistentObject, where: string): EdmP
     model_type: String(get('model_type') ?? 'DhariwalUNet'),
     pfgmpp: get('pfgmpp') === true,
     D: typeof D === 'number' ? D : null,
+    pfgmppRecorded: get('pfgmpp') !== undefined,
     model,
   };
 }
