@@ -1,18 +1,16 @@
 import type { Command } from 'commander';
 import { dequantized } from '@pfgm/data';
 import { logLikelihood } from '@pfgm/methods';
-import { NON_NEGATIVE_INT, openRun, POSITIVE, POSITIVE_INT, solverSpec } from '@pfgm/runs';
+import { NON_NEGATIVE_INT, POSITIVE, POSITIVE_INT, solverSpec } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
+import { openCheckpointOf, withCheckpointOptions } from '../checkpoint-options.js';
 import { runData } from '../run-data.js';
 import { int, num, oneOf } from '../parse.js';
 
 /** `pfgm bpd`: log-likelihood by the instantaneous change of variables; bits/dim for images, NLL in nats for points. */
 export function registerBpd(program: Command): void {
-  program
-    .command('bpd')
-    .description('negative log-likelihood of data under a trained run (bits/dim for images with uniform dequantization)')
-    .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
+  withCheckpointOptions(program.command('bpd').description('negative log-likelihood of data under a trained run or a released checkpoint (bits/dim for images with uniform dequantization)'))
     .requiredOption('--data <spec>', 'data to evaluate')
     .option('--split <name>', 'train | test', oneOf('--split', ['train', 'test'] as const), 'test')
     .option('--limit <n>', 'number of examples', int('--limit', POSITIVE_INT), 256)
@@ -24,7 +22,7 @@ export function registerBpd(program: Command): void {
     .option('--seed <n>', 'seed of the dequantization noise and probes', int('--seed', NON_NEGATIVE_INT), 0)
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
-      const run = await openRun(o.ckpt);
+      const run = await openCheckpointOf(o);
       try {
         const ds = await runData(run, o);
         const rng = new Rng(o.seed);

@@ -2,17 +2,17 @@ import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, encode } from '@pfgm/methods';
 import { writeSafetensors } from '@pfgm/networks';
-import { checkParentFolder, openRun, POSITIVE_INT, solverSpec } from '@pfgm/runs';
+import { checkParentFolder, POSITIVE_INT, solverSpec } from '@pfgm/runs';
 import { useBackend } from '../backend.js';
 import { runData } from '../run-data.js';
+import { openCheckpointOf, withCheckpointOptions } from '../checkpoint-options.js';
 import { withSolverOptions } from '../options.js';
 import { samplingMethod } from '../sampling-method.js';
 import { int, oneOf } from '../parse.js';
 
 /** `pfgm encode`: data → latents along the forward ODE (the model is invertible), with a decode round-trip check. */
 export function registerEncode(program: Command): void {
-  withSolverOptions(program.command('encode').description('map data to latents with the forward ODE; reports the decode round-trip error'))
-    .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
+  withSolverOptions(withCheckpointOptions(program.command('encode').description('map data to latents with the forward ODE; reports the decode round-trip error')))
     .requiredOption('--data <spec>', 'data to encode (same kind as the run was trained on)')
     .option('--split <name>', 'train | test', oneOf('--split', ['train', 'test'] as const), 'test')
     .option('--limit <n>', 'number of examples', int('--limit', POSITIVE_INT), 16)
@@ -20,7 +20,7 @@ export function registerEncode(program: Command): void {
     .requiredOption('--out <file>', 'latents as .safetensors (tensors "data" and "latents")')
     .action(async (o, cmd: Command) => {
       await useBackend(cmd);
-      const run = await openRun(o.ckpt);
+      const run = await openCheckpointOf(o);
       try {
         const spec = solverSpec(o, run.config.method);
         if (!o.out.endsWith('.safetensors')) throw new Error(`--out ${o.out}: expected a .safetensors file (tensors "data" and "latents")`);

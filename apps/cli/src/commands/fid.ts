@@ -6,7 +6,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadDataset } from '@pfgm/data';
 import { initBackend } from '@pfgm/tensor';
-import { checkParentFolder, openRun, solverSpec } from '@pfgm/runs';
+import { checkParentFolder, solverSpec } from '@pfgm/runs';
+import { openCheckpointOf, withCheckpointOptions, type CheckpointOptions } from '../checkpoint-options.js';
 import { generatedBatches } from '../generated-batches.js';
 import {
   defaultCacheDir,
@@ -185,9 +186,8 @@ async function referenceStats(ref: RefSource, ex: InceptionExtractor, o: Incepti
 /** Feature dimension of Inception's pool3 (FID needs more samples than this per side). */
 const POOL3_DIM = 2048;
 
-interface FidOptions extends InceptionCliOptions {
+interface FidOptions extends InceptionCliOptions, CheckpointOptions {
   gen?: string;
-  ckpt?: string;
   n?: string;
   seed?: string;
   solver?: string;
@@ -200,14 +200,14 @@ interface FidOptions extends InceptionCliOptions {
   json?: boolean;
 }
 
-/** The generated images: a run's fresh samples (--ckpt) or a folder / .npz (--gen). */
+/** The generated images: a run's fresh samples (--checkpoint) or a folder / .npz (--gen). */
 async function generatedOrGiven(o: FidOptions, batch: number): Promise<{ count: number; batches: ImageBatches; close?: () => void }> {
-  if ((o.gen === undefined) === (o.ckpt === undefined)) throw new Error('pass exactly one of --gen DIR|NPZ and --ckpt RUN');
+  if ((o.gen === undefined) === (o.ckpt === undefined)) throw new Error('pass exactly one of --gen DIR|NPZ and --checkpoint RUN|FILE');
   if (o.gen !== undefined) return imageSource(o.gen, batch, positiveInt(o.limit, '--limit'));
   const n = positiveInt(o.n, '--n') as number;
   const seed = nonNegativeInt(o.seed, '--seed');
   const steps = positiveInt(o.steps, '--steps');
-  const run = await openRun(o.ckpt as string);
+  const run = await openCheckpointOf(o);
   try {
     const pfgmpp = run.config.method.kind === 'pfgmpp';
     const spec = solverSpec({ solver: o.solver ?? (pfgmpp ? 'heun' : 'rk45'), steps }, run.config.method);
@@ -238,11 +238,11 @@ export function withInceptionOptions(cmd: Command): Command {
 
 /** Registers `pfgm fid`. */
 export function registerFid(program: Command): void {
-  withInceptionOptions(
+  withCheckpointOptions(withInceptionOptions(
     program
       .command('fid')
       .description("Fréchet Inception Distance of generated images (pytorch-fid's Inception-v3 on TF.js), optionally Inception Score"),
-  )
+  ), { optional: 'instead of --gen, generate --n samples from' })
     .option('--gen <DIR|NPZ>', 'generated images: a folder of PNGs (native size), or an .npz (uint8 NHWC, or floats in [-1, 1] quantised as round(127.5x + 127.5))')
     .requiredOption('--ref <STATS|DATASET>', 'reference: stats .npz (mu, sigma), a dataset as NAME-train|NAME-test (e.g. cifar10-train; cached by content hash), or images')
     .option('--limit <n>', 'use only the first n generated images')
@@ -252,11 +252,10 @@ export function registerFid(program: Command): void {
     .option('--data-dir <DIR>', 'local dataset copies for --ref NAME-train|test')
     .option('--allow-few', 'compute FID even with N ≤ 2048 samples (biased; warns instead of failing)')
     .option('--json', 'print the result as JSON')
-    .option('--ckpt <run>', 'instead of --gen: generate --n samples from a run folder written by pfgm train')
-    .option('--n <n>', 'with --ckpt: number of samples (papers: 50000)', '50000')
-    .option('--seed <n>', 'with --ckpt: seed of the prior samples', '0')
-    .option('--solver <name>', 'with --ckpt: euler | heun | rk4 | rk45 (default: heun for PFGM++/EDM, rk45 otherwise)')
-    .option('--steps <n>', 'with --ckpt: grid intervals for fixed-step solvers (EDM/PFGM++ default 18 → NFE 35)')
+    .option('--n <n>', 'with --checkpoint: number of samples (papers: 50000)', '50000')
+    .option('--seed <n>', 'with --checkpoint: seed of the prior samples', '0')
+    .option('--solver <name>', 'with --checkpoint: euler | heun | rk4 | rk45 (default: heun for PFGM++/EDM, rk45 otherwise)')
+    .option('--steps <n>', 'with --checkpoint: grid intervals for fixed-step solvers (EDM/PFGM++ default 18 → NFE 35)')
     .action(async (o: FidOptions, cmd: Command) => {
       const opts = { ...o, backend: (cmd.optsWithGlobals() as { backend?: string }).backend };
       // Cheap checks first: options, output paths, the reference and the generated images, then Inception.

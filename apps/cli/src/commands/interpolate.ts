@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { decode, interpolateLatents } from '@pfgm/methods';
-import { checkSamplesNotThere, checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesNotThere, checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
 import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
+import { openCheckpointOf, withCheckpointOptions } from '../checkpoint-options.js';
 import { withSolverOptions } from '../options.js';
 import { samplingMethod } from '../sampling-method.js';
 import { int } from '../parse.js';
@@ -13,8 +14,7 @@ import { stopOnSignals } from './sample.js';
 
 /** `pfgm interpolate`: decode a spherical interpolation between two prior latents (PFGM Fig. 10). */
 export function registerInterpolate(program: Command): void {
-  withSolverOptions(program.command('interpolate').description('decode latents interpolated between two prior samples (PFGM Fig. 10)'))
-    .requiredOption('--ckpt <path>', 'run folder written by pfgm train')
+  withSolverOptions(withCheckpointOptions(program.command('interpolate').description('decode latents interpolated between two prior samples (PFGM Fig. 10)')))
     .option('--n <n>', 'points along the path, end points included', int('--n', { kind: 'int', min: 2 }), 8)
     .option('--pairs <n>', 'number of independent paths (rows)', int('--pairs', POSITIVE_INT), 1)
     .option('--seed <n>', 'seed of the end points', int('--seed', NON_NEGATIVE_INT), 0)
@@ -23,7 +23,7 @@ export function registerInterpolate(program: Command): void {
     .action(async (o, cmd: Command) => {
       checkSamplesNotThere(o.out, o.overwrite);
       await useBackend(cmd);
-      const run = await openRun(o.ckpt);
+      const run = await openCheckpointOf(o);
       let lock: RunLock | undefined;
       let signals: ReturnType<typeof stopOnSignals> | undefined;
       try {

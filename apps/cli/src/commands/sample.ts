@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { sample } from '@pfgm/methods';
-import { checkSamplesNotThere, checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, openRun, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
+import { checkSamplesNotThere, checkSamplesOut, lockRunFolderOf, NON_NEGATIVE_INT, POSITIVE_INT, solverSpec, writeSamples } from '@pfgm/runs';
 import type { RunLock } from '@pfgm/report';
 import { Rng } from '@pfgm/tensor';
 import { useBackend } from '../backend.js';
+import { openCheckpointOf, withCheckpointOptions } from '../checkpoint-options.js';
 import { withSolverOptions } from '../options.js';
 import { samplingMethod } from '../sampling-method.js';
 import { int } from '../parse.js';
@@ -56,8 +57,7 @@ export function stopOnSignals(out: string): { writing: () => Promise<void>; writ
 
 /** `pfgm sample`: prior → backward ODE (any solver) → samples, written as a PNG grid / scatter and CSV for points. */
 export function registerSample(program: Command): void {
-  withSolverOptions(program.command('sample').description('draw samples from a trained run with an ODE solver'))
-    .requiredOption('--ckpt <path>', 'run folder written by pfgm train (or its checkpoint.safetensors)')
+  withSolverOptions(withCheckpointOptions(program.command('sample').description('draw samples from a trained run or a released checkpoint with an ODE solver')))
     .option('--n <n>', 'number of samples', int('--n', POSITIVE_INT), 64)
     .option('--seed <n>', 'sample k uses stream (seed, k): the same whatever --n', int('--seed', NON_NEGATIVE_INT), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
@@ -66,7 +66,7 @@ export function registerSample(program: Command): void {
     .action(async (o, cmd: Command) => {
       checkSamplesNotThere(o.out, o.overwrite);
       await useBackend(cmd);
-      const run = await openRun(o.ckpt, { ema: o.ema });
+      const run = await openCheckpointOf(o, o.ema);
       let lock: RunLock | undefined;
       let signals: ReturnType<typeof stopOnSignals> | undefined;
       try {
