@@ -1,11 +1,12 @@
 // Issue 17: every bad input gets one clear line (what, expected, how to fix), exit status 1, no stack trace, and
 // touches no file; faults (signals, a killed run, two writers) lose nothing. The real CLI is spawned for each case.
-// Budget: ~70 CLI starts of 1–3 s CPU each on the cpu backend (toy runs of a few steps; ~75 s on an idle 2-core
+// Budget: ~95 CLI starts of 1–3 s CPU each on the cpu backend (toy runs of a few steps, 8×8 released fixtures; ~100 s on an idle 2-core
 // machine); each case has its own generous timeout, so a loaded machine slows it down without failing it.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorLine, spawnPfgm, type CliResult } from './testing/spawn-pfgm.js';
@@ -35,6 +36,19 @@ function snapshot(root: string): Record<string, string> {
   return out;
 }
 
+
+/** The official-code fixtures of @pfgm/networks (tiny networks saved as the released files are) → names in rel/. */
+const RELEASED_FIXTURES: Record<string, string> = {
+  'pfgmpp-ncsnpp/training-state-000001.pt': 'training-state-000001.pt',
+  'edm-ddpmpp-cond/network-snapshot-000001.pkl': 'network-snapshot-000001.pkl',
+  'score-sde-ddpmpp/checkpoint_1.pth': 'vp.pth',
+  'poisson-flow-ddpmpp/checkpoint_1.pth': 'pfgm.pth',
+  'poisson-flow-ddpmpp/expected.json': 'pfgm.json',
+  'score-sde-ncsnpp-fir/expected.json': 'fir.json',
+};
+const released = (p: string): string => fileURLToPath(new URL(`../../../libs/networks/src/lib/fixtures/released/${p}`, import.meta.url));
+/** `pfgm sample` of a released file in rel/ into rel-out.png (which must stay absent). */
+const sampleRel = (file: string, ...flags: string[]) => ['sample', '--checkpoint', `rel/${file}`, ...flags, '--n', '2', '--out', 'rel-out.png'];
 
 const toy = ['train', '--method', 'pfgmpp', '--D', '128', '--data', 'toy:8gaussians', '--limit', '512', '--batch', '64'];
 const run = 'run'; // a finished toy run (beforeAll)
@@ -93,6 +107,19 @@ beforeAll(async () => {
   writeFileSync(at('gen.npz'), writeNpz({ x: { data: new Uint8Array(3 * 8 * 8 * 3), shape: [3, 8, 8, 3] } }));
   writeFileSync(at('junk.npz'), 'not a zip');
   writeFileSync(at('junk.pth'), 'junk');
+  // Released checkpoints (issue 15): the official-code fixtures copied here, then a wrong, a corrupt and cut copies.
+  mkdirSync(at('rel'));
+  for (const [from, to] of Object.entries(RELEASED_FIXTURES)) cpSync(released(from), at('rel', to));
+  writeFileSync(at('rel', 'checkpoint_1.pth'), 'a text file, not a checkpoint\n');
+  const pkl = readFileSync(at('rel', 'network-snapshot-000001.pkl'));
+  writeFileSync(at('rel', 'corrupt.pkl'), Buffer.concat([pkl.subarray(0, 2), Buffer.alloc(16, 0xfe), pkl.subarray(18)])); // opcodes overwritten
+  for (const [f, cut] of [['network-snapshot-000001.pkl', 'cut.pkl'], ['training-state-000001.pt', 'training-state-000002.pt'], ['vp.pth', 'checkpoint_2.pth']]) {
+    writeFileSync(at('rel', cut), readFileSync(at('rel', f)).subarray(0, statSync(at('rel', f)).size >> 1));
+  }
+  const { training: _sde, ...noSde } = JSON.parse(readFileSync(at('rel', 'pfgm.json'), 'utf8')).config;
+  writeFileSync(at('rel', 'pfgm-arch.json'), JSON.stringify(JSON.parse(readFileSync(at('rel', 'pfgm.json'), 'utf8')).config));
+  writeFileSync(at('rel', 'nosde-arch.json'), JSON.stringify(noSde));
+  writeFileSync(at('rel', 'fir-arch.json'), JSON.stringify(JSON.parse(readFileSync(at('rel', 'fir.json'), 'utf8')).config));
 }, 240_000);
 
 /** One bad input: the command, a fragment of its one error line, and folders that must come out unchanged or absent. */
@@ -184,6 +211,30 @@ const cases: Record<string, Case> = {
   'fid --inception .safetensors that is not one': { args: ['fid', '--ref', 'ok.npz', '--gen', 'gen.npz', '--allow-few', '--inception', 'a-file.safetensors'], says: /a-file\.safetensors: truncated safetensors file/ },
   'stats --out under a file': { args: ['stats', '--images', 'gen.npz', '--out', 'a-file/s.npz'], says: /a-file is a file, not a folder/ },
   'stats --images missing': { args: ['stats', '--images', 'none.npz', '--out', 'st.npz'], says: /--images none\.npz: no such folder or \.npz/, absent: ['st.npz'] },
+  // Released checkpoints (issue 15): wrong, corrupt, truncated and mismatched files, and flags that contradict them.
+  'released: a text file named checkpoint_1.pth': { args: sampleRel('checkpoint_1.pth'), says: /rel\/checkpoint_1\.pth: not a PyTorch checkpoint/, absent: ['rel-out.png'], untouched: ['rel'] },
+  'released: a corrupt pickle': { args: sampleRel('corrupt.pkl'), says: /rel\/corrupt\.pkl: cannot read the pickle .*truncated or corrupt file\?$/, absent: ['rel-out.png'], untouched: ['rel'] },
+  'released: a truncated .pkl': { args: sampleRel('cut.pkl'), says: /rel\/cut\.pkl: cannot read the pickle .*Unexpected end of file.*truncated or corrupt file\?$/, absent: ['rel-out.png'], untouched: ['rel'] },
+  'released: a truncated .pt': { args: sampleRel('training-state-000002.pt'), says: /rel\/training-state-000002\.pt: corrupt or truncated PyTorch zip checkpoint .*re-download the file$/, absent: ['rel-out.png'], untouched: ['rel'] },
+  'released: a truncated .pth': { args: sampleRel('checkpoint_2.pth'), says: /rel\/checkpoint_2\.pth: corrupt or truncated PyTorch zip checkpoint/, absent: ['rel-out.png'], untouched: ['rel'] },
+  'released: a missing file': { args: sampleRel('checkpoint_9.pth'), says: /--checkpoint rel\/checkpoint_9\.pth does not exist; expected a released checkpoint/, absent: ['rel-out.png'] },
+  'released: a .pth of no released config': { args: sampleRel('vp.pth'), says: /rel\/vp\.pth: matches none of the released NCSN\+\+ configs .*give its official config .* with --arch-config <file\.json>$/, absent: ['rel-out.png'] },
+  'released: keys misshaped for the --arch-config (VP file, PFGM config)': { args: sampleRel('vp.pth', '--arch-config', 'rel/pfgm-arch.json'), says: /rel\/vp\.pth: not a NCSN\+\+ checkpoint for .*PFGM N\+1: key 'all_modules\.17\.weight' is \[3, 4, 3, 3\], expected \[4, 4, 3, 3\]/, absent: ['rel-out.png'] },
+  'released: keys missing/extra for the --arch-config (FIR config)': { args: sampleRel('pfgm.pth', '--arch-config', 'rel/fir-arch.json'), says: /rel\/pfgm\.pth: not a NCSN\+\+ checkpoint for .*fir true.*: missing key 'all_modules\.0\.W' \[4\] \(\+\d+ more\); extra key 'all_modules\.0\.weight'/, absent: ['rel-out.png'] },
+  'released: --arch-config without training.sde and no --method': { args: sampleRel('pfgm.pth', '--arch-config', 'rel/nosde-arch.json'), says: /does not say whether it is PFGM or VP-ODE; pass --method pfgm or --method vp$/, absent: ['rel-out.png'] },
+  'released: --arch-config that is not JSON': { args: sampleRel('pfgm.pth', '--arch-config', 'rel/checkpoint_1.pth'), says: /--arch-config rel\/checkpoint_1\.pth: not valid JSON/, absent: ['rel-out.png'] },
+  'released: --arch-config on an EDM file': { args: sampleRel('network-snapshot-000001.pkl', '--arch-config', 'rel/pfgm-arch.json'), says: /--arch-config: .*carries its own architecture .*drop it$/, absent: ['rel-out.png'] },
+  'released: --D contradicting the file': { args: sampleRel('training-state-000001.pt', '--D', '2048'), says: /--D 2048 contradicts rel\/training-state-000001\.pt, which is PFGM\+\+ with D = 128 by its EDMPrecond/, absent: ['rel-out.png'] },
+  'released: --method contradicting the file': { args: sampleRel('training-state-000001.pt', '--method', 'edm'), says: /--method edm contradicts rel\/training-state-000001\.pt, which is pfgmpp \(D = 128\)/, absent: ['rel-out.png'] },
+  'released: --method of the other family': { args: sampleRel('network-snapshot-000001.pkl', '--method', 'vp'), says: /--method vp: rel\/network-snapshot-000001\.pkl is an EDM \/ PFGM\+\+ network .*expected --method pfgmpp or edm$/, absent: ['rel-out.png'] },
+  'released: --D with VP-ODE': { args: sampleRel('vp.pth', '--arch-config', 'rel/nosde-arch.json', '--method', 'vp', '--D', '128'), says: /--D 128 applies to PFGM\+\+ only; rel\/vp\.pth is vp \(--method\): drop --D$/, absent: ['rel-out.png'] },
+  'released: --method pfgmpp without D on a file that records none': { args: sampleRel('network-snapshot-000001.pkl', '--method', 'pfgmpp'), says: /does not record PFGM\+\+'s D .*; pass --D <int>/, absent: ['rel-out.png'] },
+  'released: --dataset of another resolution': { args: sampleRel('training-state-000001.pt', '--dataset', 'cifar10'), says: /--dataset cifar10 has 32×32×3 images, but rel\/training-state-000001\.pt is a network for 8×8×3/, absent: ['rel-out.png'] },
+  'released: --method on a run folder': { args: ['sample', '--checkpoint', run, '--method', 'vp', '--n', '2', '--out', 'rel-out.csv'], says: /--method vp: run is a run folder of 'pfgm train' whose config\.json records method pfgmpp \(D = 128\) .*drop --method$/, absent: ['rel-out.csv'] },
+  'released: interpolate a corrupt pickle': { args: ['interpolate', '--checkpoint', 'rel/corrupt.pkl', '--out', 'rel-out.png'], says: /rel\/corrupt\.pkl: cannot read the pickle/, absent: ['rel-out.png'] },
+  'released: encode a truncated .pt': { args: ['encode', '--checkpoint', 'rel/training-state-000002.pt', '--data', 'cifar10', '--out', 'rel-z.safetensors'], says: /training-state-000002\.pt: corrupt or truncated/, absent: ['rel-z.safetensors'] },
+  'released: bpd with --D contradicting the file': { args: ['bpd', '--ckpt', 'rel/training-state-000001.pt', '--D', '64', '--data', 'cifar10'], says: /--D 64 contradicts/ },
+  'released: fid of a text file named checkpoint_1.pth': { args: ['fid', '--ref', 'ok.npz', '--checkpoint', 'rel/checkpoint_1.pth', '--save-stats', 'rel-st.npz'], says: /rel\/checkpoint_1\.pth: not a PyTorch checkpoint/, absent: ['rel-st.npz'] },
 };
 
 // The cases only read the shared fixtures (none takes a lock another one needs), so a few run at once.
