@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { isRunFinished, runDirPath } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
-import { PRESET_NAMES, type PresetName } from './harness/experiment.js';
+import { OPTIONAL_PRESET_NAMES, PRESET_NAMES, type AnyPresetName } from './harness/experiment.js';
 import { rerenderReport, resolvedConfig, runExperiment } from './harness/run-experiment.js';
 import { EXPERIMENTS, experimentByName } from './registry.js';
 
@@ -55,9 +55,11 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   });
 }
 
-function presetName(v: string): PresetName {
-  if (!(PRESET_NAMES as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected ${PRESET_NAMES.join(' | ')}`);
-  return v as PresetName;
+const ALL_PRESETS: readonly AnyPresetName[] = [...PRESET_NAMES, ...OPTIONAL_PRESET_NAMES];
+
+function presetName(v: string): AnyPresetName {
+  if (!(ALL_PRESETS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected ${ALL_PRESETS.join(' | ')}`);
+  return v as AnyPresetName;
 }
 
 function jsonObject(v: string): Record<string, unknown> {
@@ -74,7 +76,7 @@ function jsonObject(v: string): Record<string, unknown> {
 const program = new Command('experiments')
   .description(`runs one experiment into results/<name>/<run-id>/; experiments: ${Object.keys(EXPERIMENTS).join(', ')}`)
   .argument('<name>', 'experiment name')
-  .option('--preset <name>', `scale: ${PRESET_NAMES.join(' | ')} (default: the experiment's own)`, presetName)
+  .option('--preset <name>', `scale: ${PRESET_NAMES.join(' | ')}, or ${OPTIONAL_PRESET_NAMES.join(' | ')} where the experiment has it (default: the experiment's own)`, presetName)
   .option('--run-id <id>', 'run folder name; an unfinished run with this id is resumed (finished cells skipped)')
   .option('--overwrite', 'replace a finished run with the same --run-id', false)
   .option('--out <dir>', 'results root (a relative path is taken from the folder you ran the command in)', DEFAULT_RESULTS)
@@ -92,7 +94,7 @@ const program = new Command('experiments')
     const unknownFields = Object.keys(o.override ?? {}).filter((k) => !known.has(k));
     if (unknownFields.length > 0) console.error(`warning: --override field(s) ${unknownFields.map((k) => `"${k}"`).join(', ')} are in none of ${exp.name}'s presets (fields: ${[...known].join(', ')}); check the spelling`);
     if (o.list) {
-      console.log(`${exp.name}: ${exp.description}\npresets: ${PRESET_NAMES.join(', ')} (default ${exp.defaultPreset})`);
+      console.log(`${exp.name}: ${exp.description}\npresets: ${Object.keys(exp.presets).join(', ')} (default ${exp.defaultPreset})`);
       return;
     }
     if (o.listCells) {

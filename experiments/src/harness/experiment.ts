@@ -3,6 +3,11 @@ import type { CsvRow } from '@pfgm/report';
 /** The three scales of every experiment (issue 8): a GPU at the papers' scale, the largest run that finishes here in about an hour, a minutes-long smoke run. */
 export type PresetName = 'paper' | 'cpu' | 'ci';
 export const PRESET_NAMES: readonly PresetName[] = ['paper', 'cpu', 'ci'];
+/** Presets only some experiments have: `released` evaluates the papers' released checkpoints instead of training (issue 15). */
+export type OptionalPresetName = 'released';
+export const OPTIONAL_PRESET_NAMES: readonly OptionalPresetName[] = ['released'];
+/** Any name `--preset` takes. */
+export type AnyPresetName = PresetName | OptionalPresetName;
 
 /** One cacheable unit of a sweep: `id` names its `cells/<id>.json` (kebab-case, unique within a run). */
 export interface Cell {
@@ -18,7 +23,7 @@ export interface CellContext<Cfg> {
   dir: string;
   /** The resolved preset config. */
   cfg: Cfg;
-  preset: PresetName;
+  preset: AnyPresetName;
   /** Folder for this cell's artifacts (plots, sample grids): `<dir>/cells/<id>/`, created on demand. */
   artifactDir(): string;
   /** Folder shared by cells (trained models, generated stand-in data): `<dir>/shared/<name>/`. */
@@ -32,7 +37,7 @@ export interface CellContext<Cfg> {
 export interface ReportContext<Cfg> {
   dir: string;
   cfg: Cfg;
-  preset: PresetName;
+  preset: AnyPresetName;
   rows: readonly Row[];
   log(msg: string): void;
 }
@@ -43,11 +48,11 @@ export interface Experiment<Cfg, C extends Cell = Cell> {
   name: string;
   /** One line: what it reproduces. */
   description: string;
-  presets: Readonly<Record<PresetName, Cfg>>;
+  presets: Readonly<Record<PresetName, Cfg>> & Readonly<Partial<Record<OptionalPresetName, Cfg>>>;
   /** Preset used when --preset is not given. */
   defaultPreset: PresetName;
   /** A note written into config.json, metrics and plots' titles for a preset (e.g. "plumbing check on synthetic stand-ins"). */
-  label?(preset: PresetName, cfg: Cfg): string | undefined;
+  label?(preset: AnyPresetName, cfg: Cfg): string | undefined;
   /** The sweep: one cell per cacheable unit, in run order. */
   cells(cfg: Cfg): C[];
   /** Runs one cell and returns its rows (written to `cells/<id>.json`; a re-run skips it). */

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { acquireLock, CONFIG_FILE, createRunDir, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
-import { checkPlan, type AnyExperiment, type CellContext, type PresetName, type Row } from './experiment.js';
+import { checkPlan, type AnyExperiment, type AnyPresetName, type CellContext, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
 
 /** Options of {@link runExperiment} (the runner's flags). */
 export interface RunExperimentOptions {
   /** Preset name; default the experiment's `defaultPreset`. */
-  preset?: PresetName;
+  preset?: AnyPresetName;
   /** Results root. Default `results`. */
   out?: string;
   /** Run id (folder name); an unfinished run of that id is continued, finished cells skipped. Default: a new timestamped id. */
@@ -57,9 +57,9 @@ export const MODELS_DIR = 'models';
 export const METRICS_TABLE_MD = 'metrics.md';
 
 /** The resolved config of a run: what config.json holds (a resumed run must match it). */
-export function resolvedConfig(exp: AnyExperiment, preset: PresetName, override: Record<string, unknown> = {}): { experiment: string; preset: PresetName; label: string | null; cfg: unknown } {
+export function resolvedConfig(exp: AnyExperiment, preset: AnyPresetName, override: Record<string, unknown> = {}): { experiment: string; preset: AnyPresetName; label: string | null; cfg: unknown } {
   const base = exp.presets[preset];
-  if (base === undefined) throw new Error(`${exp.name}: unknown preset "${preset}"; expected paper, cpu or ci`);
+  if (base === undefined) throw new Error(`${exp.name}: unknown preset "${preset}"; expected ${Object.keys(exp.presets).join(', ')}`);
   const cfg = { ...base, ...override };
   return { experiment: exp.name, preset, label: exp.label?.(preset, cfg) ?? null, cfg };
 }
@@ -160,7 +160,7 @@ async function runLocked(
   return { dir, runId: run.runId, rows, ran, skipped, files: all, missing, wallSeconds };
 }
 
-function cellContext<Cfg>(dir: string, cfg: Cfg, preset: PresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
+function cellContext<Cfg>(dir: string, cfg: Cfg, preset: AnyPresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
   return {
     dir,
     cfg,
@@ -189,7 +189,7 @@ function checkSameConfig(path: string, resolved: object, runId: string): void {
  */
 export async function rerenderReport(exp: AnyExperiment, dir: string, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Promise<string[]> {
   if (!isRunFinished(dir)) throw new Error(`${dir} is not a finished run (no DONE/metrics.csv); run the experiment with --run-id to finish it first`);
-  const resolved = readJson<{ preset: PresetName; label: string | null; cfg: unknown }>(join(dir, CONFIG_FILE));
+  const resolved = readJson<{ preset: AnyPresetName; label: string | null; cfg: unknown }>(join(dir, CONFIG_FILE));
   const rows = checkPlan(exp.name, exp.cells(resolved.cfg)).flatMap((c) => {
     const file = join(dir, CELLS_DIR, `${c.id}.json`);
     if (!existsSync(file)) throw new Error(`${dir}: cell record ${file} is missing; the run's plan and its records disagree`);
