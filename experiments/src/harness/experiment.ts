@@ -55,6 +55,8 @@ export interface Experiment<Cfg, C extends Cell = Cell> {
   label?(preset: AnyPresetName, cfg: Cfg): string | undefined;
   /** The sweep: one cell per cacheable unit, in run order. */
   cells(cfg: Cfg): C[];
+  /** Checks the run's inputs (e.g. released checkpoints on disk) before its folder is created; throws one line. */
+  preflight?(cfg: Cfg): void;
   /** Runs one cell and returns its rows (written to `cells/<id>.json`; a re-run skips it). */
   runCell(cell: C, ctx: CellContext<Cfg>): Promise<Row[]>;
   /** Writes plots and tables from all rows; returns the files written (relative to the run folder). */

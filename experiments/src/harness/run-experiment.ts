@@ -76,6 +76,7 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const cells = checkPlan(exp.name, exp.cells(cfg));
   const unknown = (opts.only ?? []).filter((id) => !cells.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`${exp.name}: no cell ${unknown.map((u) => `"${u}"`).join(', ')} in the ${preset} plan; its cells are ${cells.map((c) => c.id).join(', ')}`);
+  exp.preflight?.(cfg);
   // One writer per run folder: a given run id is locked before it is cleared or continued, a new one once created.
   const root = opts.out ?? 'results';
   const early = opts.runId === undefined ? undefined : await acquireLock(runDirPath(root, exp.name, opts.runId), `experiment ${exp.name}`);
