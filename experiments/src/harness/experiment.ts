@@ -3,9 +3,13 @@ import type { CsvRow } from '@pfgm/report';
 /** The three scales of every experiment (issue 8): a GPU at the papers' scale, the largest run that finishes here in about an hour, a minutes-long smoke run. */
 export type PresetName = 'paper' | 'cpu' | 'ci';
 export const PRESET_NAMES: readonly PresetName[] = ['paper', 'cpu', 'ci'];
-/** Presets only some experiments have: `released` evaluates the papers' released checkpoints instead of training (issue 15). */
-export type OptionalPresetName = 'released';
-export const OPTIONAL_PRESET_NAMES: readonly OptionalPresetName[] = ['released'];
+/**
+ * Presets only some experiments have: `released` evaluates the papers' released checkpoints instead of training
+ * (issue 15); `claims` tests a paper's claim on Fashion-MNIST at CPU scale over several training and sampling seeds,
+ * with intervals and a verdict (issue 14).
+ */
+export type OptionalPresetName = 'released' | 'claims';
+export const OPTIONAL_PRESET_NAMES: readonly OptionalPresetName[] = ['released', 'claims'];
 /** Any name `--preset` takes. */
 export type AnyPresetName = PresetName | OptionalPresetName;
 

@@ -16,6 +16,8 @@ export const eulerSweep = imageExperiment<ImageTableConfig>({
     paper: { ...FMNIST_BASE.paper, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpmpp'], solvers: euler([5, 10, 20, 50, 100, 200]) },
     cpu: { ...FMNIST_BASE.cpu, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpmpp-small'], solvers: euler([5, 10, 20, 50, 100, 200]) },
     ci: { ...FMNIST_BASE.ci, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpmpp-small'], solvers: euler([2, 4]) },
+    // Claims 1 and 2 of issue 14: Euler robustness and RK45's NFE, PFGM vs VP-ODE, three seeds.
+    claims: { ...FMNIST_BASE.claims, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpmpp-small'], solvers: [...euler([5, 10, 20, 50, 100]), { solver: 'rk45' }] },
   },
   report: (ctx) => metricPlot(ctx, 'fd-vs-nfe-euler', 'NFE (Euler)', (r) => Number(r.nfe), methodSeries, { logX: true, title: 'euler-sweep' }),
 });

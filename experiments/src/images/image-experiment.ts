@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { linePlot, type LineSeries } from '@pfgm/report';
 import type { SolverChoice } from '@pfgm/runs';
 import type { PresetName as NetPreset } from '@pfgm/networks';
-import type { Experiment, PresetName, ReportContext, Row } from '../harness/experiment.js';
+import type { AnyPresetName, Experiment, OptionalPresetName, PresetName, ReportContext, Row } from '../harness/experiment.js';
 import { methodId, type MethodSpec } from '../harness/method-spec.js';
 import { savePlotPair } from '../shared/save-plot-pair.js';
 import { metricColumns } from './image-metric.js';
@@ -42,8 +42,16 @@ export function crossCells(cfg: ImageTableConfig): ImageCell[] {
   );
 }
 
+/** The cells repeated once per seed of `cfg.seeds` (id suffix `-s<seed>`); unchanged when the config has no seeds. */
+export function withSeeds(cfg: Pick<ImageSweepConfig, 'seeds'>, cells: readonly ImageCell[]): ImageCell[] {
+  const seeds = cfg.seeds;
+  if (seeds === undefined) return [...cells];
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`seeds [${seeds.join(', ')}]: expected one or more non-negative integers`);
+  return cells.flatMap((c) => seeds.map((seed) => ({ ...c, id: `${c.id}-s${seed}`, seed })));
+}
+
 /** Label of presets that run on generated stand-ins or tiny budgets. */
-export function plumbingLabel(p: PresetName, cfg: ImageSweepConfig): string | undefined {
+export function plumbingLabel(p: AnyPresetName, cfg: ImageSweepConfig): string | undefined {
   if (cfg.data.kind === 'standin-cifar10' || cfg.metric === 'fid-synthetic-weights') return 'PLUMBING CHECK on synthetic stand-ins (generated CIFAR-format data and/or synthetic Inception weights): the numbers are not FID and mean nothing';
   return p === 'ci' ? 'smoke run (tiny training; numbers are not meaningful)' : undefined;
 }
@@ -53,7 +61,7 @@ export function imageExperiment<Cfg extends ImageTableConfig>(e: {
   name: string;
   description: string;
   defaultPreset: PresetName;
-  presets: Record<PresetName, Cfg>;
+  presets: Record<PresetName, Cfg> & Partial<Record<OptionalPresetName, Cfg>>;
   cells?: (cfg: Cfg) => ImageCell[];
   hooks?: (cell: ImageCell, cfg: Cfg) => CellHooks;
   report?: (ctx: ReportContext<Cfg>) => Promise<string[]>;
@@ -64,7 +72,7 @@ export function imageExperiment<Cfg extends ImageTableConfig>(e: {
     defaultPreset: e.defaultPreset,
     presets: e.presets,
     label: plumbingLabel,
-    cells: e.cells ?? crossCells,
+    cells: (cfg: Cfg) => withSeeds(cfg, (e.cells ?? crossCells)(cfg)),
     runCell: async (cell, ctx) => [await runImageCell(cell, ctx, e.hooks?.(cell, ctx.cfg))],
     report: e.report,
   };

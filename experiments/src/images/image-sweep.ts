@@ -59,7 +59,13 @@ export interface ImageSweepConfig {
   sampleWeights?: 'ema' | 'raw';
   /** Bits/dim of held-out images, reported in the RK45 rows (likelihood needs the ODE solved accurately); omitted: not computed. */
   bpd?: BpdConfig;
+  /** Training and sampling seed of every cell, unless {@link ImageSweepConfig.seeds} repeats the cells over several. */
   seed: number;
+  /**
+   * Seeds of training and sampling: every cell runs once per seed (id suffix `-s<seed>`, column `seed`), so a
+   * comparison between methods has a spread to be judged against (claims presets, issue 14). Absent: one run at `seed`.
+   */
+  seeds?: number[];
 }
 
 /** One cell: a (method, network) model sampled with one solver, optionally perturbed (robustness). */
@@ -73,6 +79,13 @@ export interface ImageCell {
   alpha?: number;
   /** Post-training weight quantization to this many bits (pfgm-spec §4.8). */
   quantBits?: number;
+  /** Training and sampling seed of this cell (a `seeds` sweep); absent: the config's `seed`. */
+  seed?: number;
+}
+
+/** The seed a cell trains and samples with. */
+export function cellSeed(cell: Pick<ImageCell, 'seed'>, cfg: Pick<ImageSweepConfig, 'seed'>): number {
+  return cell.seed ?? cfg.seed;
 }
 
 /** A sampler override for robustness cells: returns samples [n, ...shape] and the NFE. */
@@ -108,13 +121,13 @@ export function modelId(cell: Pick<ImageCell, 'method' | 'net'>): string {
 }
 
 /** The training spec of a cell's model: the preset's budget, or each method's paper budget where the preset leaves it out. */
-export function cellModelSpec(cell: Pick<ImageCell, 'method' | 'net'>, cfg: ImageSweepConfig, standin: string): ModelSpec {
+export function cellModelSpec(cell: Pick<ImageCell, 'method' | 'net' | 'seed'>, cfg: ImageSweepConfig, standin: string): ModelSpec {
   const paper = trainDefaultsFor(methodParts(cell.method).methodName, 'paper');
   const dropout = paper.dropout !== undefined ? { dropout: paper.dropout } : {};
   return {
     method: cell.method, data: dataSpec(cfg.data), limit: cfg.data.limit, size: cfg.data.size,
     dataDir: cfg.data.kind === 'standin-cifar10' ? standin : cfg.data.dataDir, netName: cell.net, net: preset(cell.net, { ...dropout, ...cfg.netOverrides }),
-    steps: cfg.steps ?? (paper.steps as number), batchSize: cfg.batchSize ?? paper.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cfg.seed,
+    steps: cfg.steps ?? (paper.steps as number), batchSize: cfg.batchSize ?? paper.batchSize, lr: cfg.lr, warmup: cfg.warmup, emaBeta: cfg.emaBeta, referenceSize: cfg.referenceSize, seed: cellSeed(cell, cfg),
   };
 }
 
@@ -136,7 +149,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     try {
       for (let b = 0; b * cfg.evalBatch < cfg.samples; b++) {
         const n = Math.min(cfg.evalBatch, cfg.samples - b * cfg.evalBatch);
-        const r = await draw(run.method, run.predictor, solver, n, run.shape, new Rng(cfg.seed + 1, [b]));
+        const r = await draw(run.method, run.predictor, solver, n, run.shape, new Rng(cellSeed(cell, cfg) + 1, [b]));
         nfe = Math.max(nfe, r.nfe);
         batches.push(r.x as tf.Tensor4D);
       }
@@ -146,8 +159,8 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     }
     const sampleSeconds = (Date.now() - t0) / 1000;
     const cols = metricColumns(cfg.metric);
-    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema', ref_split: `${cfg.refSplit} (${cfg.refImages})` };
-    const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, ctx) : {};
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, seed: cellSeed(cell, cfg), solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema', ref_split: `${cfg.refSplit} (${cfg.refImages})` };
+    const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, cellSeed(cell, cfg), ctx) : {};
     if (note !== null) {
       tf.dispose(batches);
       return { ...base, nfe: null, [cols.fd]: NaN, ...(cols.is ? { [cols.is]: NaN } : {}), ...bpd, sample_s: sampleSeconds, train_s: t.trainSeconds, note };
@@ -186,12 +199,12 @@ async function trained(cell: ImageCell, ctx: CellContext<ImageSweepConfig>): Pro
 }
 
 /** The bits/dim columns of an RK45 row: mean bits/dim of held-out images and the likelihood ODE's NFE (NaN + note when it fails). */
-async function bitsPerDimColumns(method: Method, p: Predictor, cfg: ImageSweepConfig, ctx: CellContext<ImageSweepConfig>): Promise<Row> {
+async function bitsPerDimColumns(method: Method, p: Predictor, cfg: ImageSweepConfig, seed: number, ctx: CellContext<ImageSweepConfig>): Promise<Row> {
   const c = cfg.bpd as BpdConfig;
   const test = await loadImages(cfg.data, 'test', ctx.sharedDir('standin-cifar10'));
   const t0 = Date.now();
   try {
-    const r = await imageBitsPerDim(method, p, test, c, cfg.seed);
+    const r = await imageBitsPerDim(method, p, test, c, seed);
     ctx.log(`bits/dim ${r.bpd.toFixed(3)} on ${Math.min(c.images, test.length)} held-out images (likelihood NFE ${r.nfe}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     return { bpd: r.bpd, bpd_images: Math.min(c.images, test.length), bpd_nfe: r.nfe, bpd_s: (Date.now() - t0) / 1000 };
   } catch (e) {
