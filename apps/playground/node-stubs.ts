@@ -63,7 +63,8 @@ export async function stubSource(id: string): Promise<string> {
   for (const n of names) lines.push(`export const ${n} = ${lenient.includes(n) ? 'lenient' : 'strict'}(${JSON.stringify(n)});`);
   const members = names.map((n) => `${n}`).join(', ');
   lines.push(`const all = { ${members} };`);
-  lines.push(`export default new Proxy(all, { get(t, p) { return p in t ? t[p] : (typeof p === 'symbol' ? undefined : strict(String(p))); } });`);
+  // Unknown members are strict functions too; `then` stays undefined so that the object is not taken for a promise.
+  lines.push(`export default new Proxy(all, { get(t, p) { return p in t ? t[p] : (typeof p === 'symbol' || p === 'then' ? undefined : strict(String(p))); } });`);
   return lines.join('\n');
 }
 
