@@ -42,12 +42,13 @@ export function crossCells(cfg: ImageTableConfig): ImageCell[] {
   );
 }
 
-/** The cells repeated once per seed of `cfg.seeds` (id suffix `-s<seed>`); unchanged when the config has no seeds. */
+/** The cells repeated once per seed of `cfg.seeds` (id suffix `-s<seed>`), seed-major; unchanged when the config has no seeds. */
 export function withSeeds(cfg: Pick<ImageSweepConfig, 'seeds'>, cells: readonly ImageCell[]): ImageCell[] {
   const seeds = cfg.seeds;
   if (seeds === undefined) return [...cells];
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`seeds [${seeds.join(', ')}]: expected one or more non-negative integers`);
-  return cells.flatMap((c) => seeds.map((seed) => ({ ...c, id: `${c.id}-s${seed}`, seed })));
+  // Seed-major: every method's first seed runs before any second seed, so a run stopped early has whole comparisons.
+  return seeds.flatMap((seed) => cells.map((c) => ({ ...c, id: `${c.id}-s${seed}`, seed })));
 }
 
 /** Label of presets that run on generated stand-ins or tiny budgets. */
