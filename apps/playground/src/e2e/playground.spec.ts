@@ -56,7 +56,8 @@ describe.skipIf(!gate.available)('playground in headless Chromium', () => {
   beforeAll(async () => {
     outDir = await buildPage();
     server = await serveStatic(outDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    // --no-sandbox: CI runs as root in a container; --disable-dev-shm-usage: containers' /dev/shm is small.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1320, height: 960 } });
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -129,6 +130,35 @@ describe.skipIf(!gate.available)('playground in headless Chromium', () => {
     expect(r.nfe).toBe(12);
     await set('#steps', '20');
     await set('#solver', 'rk45');
+  });
+
+  it('points clicked on the data plane become the charges, and the oracle lands on them', async () => {
+    await set('#toy', '8gaussians');
+    const before = (await state()).version;
+    await page.click('#clear');
+    await page.waitForFunction((v) => window.__playground.version > v && window.__playground.busy === 0, before);
+    expect((await state()).data.n).toBe(0);
+    // Canvas pixels of data points (the plot maps [-5, 5]² onto the canvas inside a 28-pixel margin).
+    const box = need(await page.locator('#plane').boundingBox(), 'plane canvas');
+    const toPx = (x: number, y: number) => ({ x: box.x + 28 + ((x + 5) / 10) * (box.width - 56), y: box.y + box.height - 28 - ((y + 5) / 10) * (box.height - 56) });
+    const clicks: [number, number][] = [[-2, 1], [1.5, 2], [0.5, -2.5]];
+    for (const [x, y] of clicks) {
+      const v = (await state()).version;
+      const p = toPx(x, y);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForFunction((w) => window.__playground.version > w && window.__playground.busy === 0, v);
+    }
+    const s = await idle();
+    expect(s.data.name).toBe('custom');
+    expect(s.data.n).toBe(3);
+    s.data.points.forEach(([x, y], i) => {
+      expect(Math.abs(x - clicks[i][0])).toBeLessThan(0.05);
+      expect(Math.abs(y - clicks[i][1])).toBeLessThan(0.05);
+    });
+    const r = need(s.run, 'run');
+    expect(r.within1e2).toBe(r.n);
+    await set('#toy', '8gaussians');
+    expect((await state()).data.n).toBe(64);
   });
 
   it('a short in-browser training run lowers the loss, then samples from the trained MLP', async () => {
