@@ -166,6 +166,11 @@ function fieldLevel(s: Settings): number {
   return r.lo * (r.hi / r.lo) ** (Number(levelIn.value) / 100);
 }
 
+/** The D control's label: PFGM++ with D = 1 is PFGM's geometry (r = z), D = ∞ is EDM. */
+function dLabel(D: number): string {
+  return D === Infinity ? '∞ (EDM)' : D === 1 ? '1 (PFGM-like)' : String(D);
+}
+
 function setStatus(text: string, error = false): void {
   status.textContent = text;
   status.className = error ? 'error' : '';
@@ -369,7 +374,7 @@ async function computeSamples(): Promise<void> {
 function update(what: { prior?: boolean; fields?: boolean; samples?: boolean }): Promise<void> {
   return job('computing', async () => {
     state.settings = readSettings();
-    $('Dlabel').textContent = state.settings.D === Infinity ? '∞ (EDM)' : String(state.settings.D);
+    $('Dlabel').textContent = dLabel(state.settings.D);
     dRange.disabled = state.settings.method !== 'pfgmpp';
     syncData();
     if (what.prior) await computePrior();
@@ -437,7 +442,7 @@ $('clear').addEventListener('click', () => {
 });
 methodSel.addEventListener('change', () => void update({ prior: true, fields: true, samples: true }));
 dRange.addEventListener('input', () => {
-  $('Dlabel').textContent = D_VALUES[Number(dRange.value)] === Infinity ? '∞ (EDM)' : String(D_VALUES[Number(dRange.value)]);
+  $('Dlabel').textContent = dLabel(D_VALUES[Number(dRange.value)] ?? 128);
 });
 dRange.addEventListener('change', () => void update({ prior: true, fields: true, samples: true }));
 predictorSel.addEventListener('change', () => void update({ fields: true, samples: true }));
