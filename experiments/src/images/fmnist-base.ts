@@ -24,7 +24,7 @@ export const FMNIST_BASE: Record<'paper' | 'cpu' | 'ci' | 'claims', ImageSweepCo
   claims: {
     data: { kind: 'fmnist', limit: 60_000, size: 28 }, metric: 'fd-fmnist', netOverrides: { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] },
     steps: 3000, batchSize: 32, lr: 1e-3, warmup: 100, emaBeta: 0.999, referenceSize: 2048, samples: 500, refImages: 10_000, refSplit: 'test', evalBatch: 100, rk45MaxSteps: 200, gridImages: 64,
-    sampleWeights: 'ema', seed: 0, seeds: [1, 2, 3],
+    sampleWeights: 'ema', seed: 0, seeds: [1, 2, 3], noiseDraws: 4,
   },
   ci: {
     data: { kind: 'fmnist', limit: 256, size: 32 }, metric: 'fd-fmnist', netOverrides: { channels: 8, numBlocks: 1, dropout: 0 },

@@ -51,6 +51,20 @@ export function withSeeds(cfg: Pick<ImageSweepConfig, 'seeds'>, cells: readonly 
   return seeds.flatMap((seed) => cells.map((c) => ({ ...c, id: `${c.id}-s${seed}`, seed })));
 }
 
+/**
+ * Sampling-noise draws (`cfg.noiseDraws`): the first seed's cells of the first solver (and unperturbed), sampled again
+ * with seeds 1001, 1002, … from the same trained model; appended after the seed sweep.
+ */
+export function withNoiseDraws(cfg: Pick<ImageSweepConfig, 'seeds' | 'noiseDraws'>, cells: readonly ImageCell[]): ImageCell[] {
+  const draws = cfg.noiseDraws ?? 0;
+  if (draws === 0) return [...cells];
+  if (!Number.isInteger(draws) || draws < 0) throw new Error(`noiseDraws ${draws}: expected a non-negative integer`);
+  const first = cells.find((c) => (c.alpha ?? 0) === 0 && c.quantBits === undefined);
+  const base = cells.filter((c) => c.seed === cells[0].seed && (c.alpha ?? 0) === 0 && c.quantBits === undefined && JSON.stringify(c.solver) === JSON.stringify(first?.solver));
+  const extra = base.flatMap((c) => Array.from({ length: draws }, (_, k) => ({ ...c, id: `${c.id}-draw${k + 1}`, samplingSeed: 1001 + k })));
+  return [...cells, ...extra];
+}
+
 /** Label of presets that run on generated stand-ins or tiny budgets. */
 export function plumbingLabel(p: AnyPresetName, cfg: ImageSweepConfig): string | undefined {
   if (cfg.data.kind === 'standin-cifar10' || cfg.metric === 'fid-synthetic-weights') return 'PLUMBING CHECK on synthetic stand-ins (generated CIFAR-format data and/or synthetic Inception weights): the numbers are not FID and mean nothing';
@@ -73,7 +87,7 @@ export function imageExperiment<Cfg extends ImageTableConfig>(e: {
     defaultPreset: e.defaultPreset,
     presets: e.presets,
     label: plumbingLabel,
-    cells: (cfg: Cfg) => withSeeds(cfg, (e.cells ?? crossCells)(cfg)),
+    cells: (cfg: Cfg) => withNoiseDraws(cfg, withSeeds(cfg, (e.cells ?? crossCells)(cfg))),
     runCell: async (cell, ctx) => [await runImageCell(cell, ctx, e.hooks?.(cell, ctx.cfg))],
     report: e.report,
   };

@@ -66,6 +66,11 @@ export interface ImageSweepConfig {
    * comparison between methods has a spread to be judged against (claims presets, issue 14). Absent: one run at `seed`.
    */
   seeds?: number[];
+  /**
+   * FD's own sampling noise: this many extra draws (sampling seeds 1001, 1002, …) of the first seed's models with the
+   * first solver, no retraining; the report compares their spread with the differences it judges (issue 14).
+   */
+  noiseDraws?: number;
 }
 
 /** One cell: a (method, network) model sampled with one solver, optionally perturbed (robustness). */
@@ -81,11 +86,18 @@ export interface ImageCell {
   quantBits?: number;
   /** Training and sampling seed of this cell (a `seeds` sweep); absent: the config's `seed`. */
   seed?: number;
+  /** A sampling-noise draw: samples with this seed instead of the training seed's (the model is the same). */
+  samplingSeed?: number;
 }
 
-/** The seed a cell trains and samples with. */
+/** The seed a cell trains with (and samples with, unless it is a sampling-noise draw). */
 export function cellSeed(cell: Pick<ImageCell, 'seed'>, cfg: Pick<ImageSweepConfig, 'seed'>): number {
   return cell.seed ?? cfg.seed;
+}
+
+/** The seed a cell's sampler draws from: its training seed, or the noise draw's own. */
+export function cellSamplingSeed(cell: Pick<ImageCell, 'seed' | 'samplingSeed'>, cfg: Pick<ImageSweepConfig, 'seed'>): number {
+  return cell.samplingSeed ?? cellSeed(cell, cfg);
 }
 
 /** A sampler override for robustness cells: returns samples [n, ...shape] and the NFE. */
@@ -149,7 +161,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     try {
       for (let b = 0; b * cfg.evalBatch < cfg.samples; b++) {
         const n = Math.min(cfg.evalBatch, cfg.samples - b * cfg.evalBatch);
-        const r = await draw(run.method, run.predictor, solver, n, run.shape, new Rng(cellSeed(cell, cfg) + 1, [b]));
+        const r = await draw(run.method, run.predictor, solver, n, run.shape, new Rng(cellSamplingSeed(cell, cfg) + 1, [b]));
         nfe = Math.max(nfe, r.nfe);
         batches.push(r.x as tf.Tensor4D);
       }
@@ -159,7 +171,7 @@ export async function runImageCell(cell: ImageCell, ctx: CellContext<ImageSweepC
     }
     const sampleSeconds = (Date.now() - t0) / 1000;
     const cols = metricColumns(cfg.metric);
-    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, seed: cellSeed(cell, cfg), solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema', ref_split: `${cfg.refSplit} (${cfg.refImages})` };
+    const base = { method: methodLabel(cell.method), D: methodD(cell.method), net: cell.net, seed: cellSeed(cell, cfg), sampling_seed: cellSamplingSeed(cell, cfg), solver: solverLabel(solver), alpha: cell.alpha ?? null, quant_bits: cell.quantBits ?? null, model, weights: cfg.sampleWeights ?? 'ema', ref_split: `${cfg.refSplit} (${cfg.refImages})` };
     const bpd = solver.kind === 'rk45' && cfg.bpd && !hooks.transformWeights ? await bitsPerDimColumns(run.method, run.predictor, cfg, cellSeed(cell, cfg), ctx) : {};
     if (note !== null) {
       tf.dispose(batches);
