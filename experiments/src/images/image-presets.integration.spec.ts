@@ -1,6 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
@@ -9,6 +11,10 @@ import { listFiles, runExperiment } from '../harness/run-experiment.js';
 import { EXPERIMENTS } from '../registry.js';
 import type { ImageTableConfig } from './image-experiment.js';
 import { metricColumns } from './image-metric.js';
+import { checkPlan } from '../harness/experiment.js';
+import { TABLE1_RELEASED } from './cifar10-table.js';
+import { D_TABLE_RELEASED } from './d-sweep.js';
+import { releasedFixturePreset, type ReleasedTableConfig } from './released-table.js';
 
 // Issue 8: every target runs its `ci` preset in CI. The image targets train tiny U-Nets for a few steps on real
 // Fashion-MNIST or on the generated CIFAR-format stand-in scored with synthetic Inception weights (a plumbing check).
@@ -55,4 +61,62 @@ describe('image experiments, ci preset end to end (wasm)', () => {
     expect(readFileSync(join(r.dir, 'metrics.md'), 'utf8')).toContain(label);
     EXTRA[name]?.(r.rows);
   }, 900_000);
+});
+
+// Issue 15: `--preset released` of cifar10-table and d-sweep runs released-table's code on the papers' files. Here it
+// runs on one official-code fixture network (8×8 PFGM++; ≈ 25 s on the loaded 2-core machine, most of it the ci
+// metric's setup; released-table's ci preset above runs all four fixture formats) as a plumbing check, and a missing file
+// stops the run before its folder exists, naming every missing model and where to download it.
+describe('the released preset of cifar10-table and d-sweep (fixtures, wasm)', () => {
+  it.each([
+    ['cifar10-table', TABLE1_RELEASED, ['pfgmpp-cifar10-ncsnpp-d128']],
+    ['d-sweep', D_TABLE_RELEASED, ['pfgmpp-cifar10-ncsnpp-d128']],
+  ])('%s: the released rows are the released files; on fixtures one row per model with the published numbers beside', async (name, rows, fixtures) => {
+    const exp = EXPERIMENTS[name];
+    const released = exp.presets.released as ReleasedTableConfig;
+    expect(released.models).toEqual(rows);
+    expect(released.checkpoints).toBe('checkpoints/released');
+    expect(() => checkPlan(name, exp.cells(released))).not.toThrow();
+    const r = await runExperiment(exp, { preset: 'released', out: root, runId: 'released', log, override: { ...releasedFixturePreset(fixtures) } });
+    expect(r.rows.map((row) => row.released)).toEqual(fixtures);
+    for (const row of r.rows) {
+      expect(Number(row.fid_published), JSON.stringify(row)).toBeGreaterThan(1);
+      expect(Number.isFinite(Number(row[metricColumns('fid-synthetic-weights').fd])), JSON.stringify(row)).toBe(true);
+    }
+    expect(r.files).toContain('measured-vs-published.png');
+    const label = readJson<{ label: string | null; preset: string }>(join(r.dir, 'config.json'));
+    expect(label.preset).toBe('released');
+    expect(label.label).toMatch(/^PLUMBING CHECK on the official-code fixture networks/);
+  }, 900_000);
+
+  it('a missing or mismatched released file: one line naming each model, its folder and download URL; no run folder', async () => {
+    const out = join(root, 'missing-released');
+    const ckpts = join(root, 'no-checkpoints');
+    await expect(runExperiment(EXPERIMENTS['d-sweep'], { preset: 'released', out, runId: 'x', log, override: { checkpoints: ckpts } })).rejects.toThrow(
+      /^3 of 3 released checkpoints are missing or do not match released\.json \(folder .*no-checkpoints, .*\): released model pfgmpp-cifar10-ncsnpp-d128: no training-state-\*\.pt or training-state-\*\.pkl in .*pfgmpp-cifar10-ncsnpp-d128\/; download it from https:\/\/drive\.google\.com\/drive\/folders\/1W_fS4zwVGQ38I0tzgDZ30r54mOqzcgTP .*; released model pfgmpp-cifar10-ncsnpp-d2048: .*; released model pfgmpp-cifar10-ncsnpp-dinf: /,
+    );
+    // A file whose size differs from the one recorded in released.json (a cut download) is refused the same way.
+    for (const id of D_TABLE_RELEASED) {
+      mkdirSync(join(ckpts, id), { recursive: true });
+      writeFileSync(join(ckpts, id, 'training-state-200000.pt'), 'half a download');
+    }
+    writeFileSync(join(ckpts, 'released.json'), JSON.stringify({ 'pfgmpp-cifar10-ncsnpp-d2048': { size: 1000 } }));
+    await expect(runExperiment(EXPERIMENTS['d-sweep'], { preset: 'released', out, runId: 'x', log, override: { checkpoints: ckpts } })).rejects.toThrow(
+      /^1 of 3 released checkpoints are missing or do not match released\.json .*released model pfgmpp-cifar10-ncsnpp-d2048: \S*training-state-200000\.pt has 15 bytes, released\.json records 1000 \(truncated or another file\?\)$/,
+    );
+    expect(existsSync(join(out, 'd-sweep')), 'a run folder was created').toBe(false);
+  });
+
+  it('npx nx run experiments:cifar10-table --preset released without the files: exit 1, one error line, no stack trace', () => {
+    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+    const out = join(root, 'cli-released');
+    const r = spawnSync(process.execPath, ['--conditions=@pfgm/source', '--import', 'tsx', main, 'cifar10-table', '--preset', 'released', '--backend', 'cpu', '--out', out, '--override', JSON.stringify({ checkpoints: join(root, 'none') })], { encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(lines[0]).toMatch(new RegExp(`^error: ${TABLE1_RELEASED.length} of ${TABLE1_RELEASED.length} released checkpoints are missing`));
+    for (const id of TABLE1_RELEASED) expect(lines[0]).toContain(`released model ${id}: no `);
+    expect(existsSync(join(out, 'cifar10-table'))).toBe(false);
+  }, 300_000);
 });

@@ -138,10 +138,16 @@ function openEdm(bytes: Uint8Array, path: string, weights: 'ema' | 'raw', classL
   }, resolved.dataset);
 }
 
-/** What EDMPrecond records: PFGM++ (pfgmpp=True, D), EDM (pfgmpp=False), or nothing (NVlabs/edm, older PFGM++ pickles). */
+/**
+ * What EDMPrecond says: PFGM++ with D when it records pfgmpp=True (set only by PFGM++ training). pfgmpp=False or no
+ * record (NVlabs/edm, older PFGM++ pickles) says nothing: EDM unless told otherwise, as pfgmpp `generate.py` takes
+ * --pfgmpp and --aug_dim from its command line, not from the network.
+ */
 function edmFacts(precond: EdmPrecondConfig, where: string, shape: number[]): CheckpointFacts {
-  if (!precond.pfgmppRecorded) return { kind: 'edm', where, shape, source: 'its EDMPrecond, which records no pfgmpp/D (NVlabs/edm or an older PFGM++ pickle; D = ∞ unless --method pfgmpp --D)' };
-  if (!precond.pfgmpp) return { kind: 'edm', where, method: 'edm', shape, source: 'its EDMPrecond (pfgmpp=False)' };
+  if (!precond.pfgmpp) {
+    const what = precond.pfgmppRecorded ? 'records pfgmpp=False' : 'records no pfgmpp/D (NVlabs/edm, or an older PFGM++ pickle)';
+    return { kind: 'edm', where, shape, source: `its EDMPrecond, which ${what}: EDM (D = ∞) unless --method pfgmpp --D <int>` };
+  }
   return { kind: 'edm', where, method: 'pfgmpp', ...(precond.D !== null ? { D: precond.D } : {}), shape, source: `its EDMPrecond (pfgmpp=True, D=${precond.D})` };
 }
 
