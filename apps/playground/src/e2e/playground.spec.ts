@@ -132,7 +132,7 @@ describe.skipIf(!gate.available)('playground in headless Chromium', () => {
     await set('#solver', 'rk45');
   });
 
-  it('points clicked on the data plane become the charges, and the oracle lands on them', async () => {
+  it('points clicked (and dragged) on the data plane become the charges, and the oracle lands on them', async () => {
     await set('#toy', '8gaussians');
     const before = (await state()).version;
     await page.click('#clear');
@@ -157,6 +157,19 @@ describe.skipIf(!gate.available)('playground in headless Chromium', () => {
     });
     const r = need(s.run, 'run');
     expect(r.within1e2).toBe(r.n);
+    // Dragging a point moves that charge (and reruns the oracle).
+    const v = (await state()).version;
+    const from = toPx(-2, 1);
+    const to = toPx(-1, 0);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x, to.y, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((w) => window.__playground.version > w && window.__playground.busy === 0, v);
+    const moved = (await state()).data;
+    expect(moved.n).toBe(3);
+    expect(Math.abs(moved.points[0][0] + 1)).toBeLessThan(0.05);
+    expect(Math.abs(moved.points[0][1])).toBeLessThan(0.05);
     await set('#toy', '8gaussians');
     expect((await state()).data.n).toBe(64);
   });
