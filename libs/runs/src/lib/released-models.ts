@@ -30,7 +30,12 @@ export interface ReleasedModel {
 const PFGM_README = 'Newbeeer/Poisson_flow README (RK45 NFE averaged)';
 const SDE_README = 'yang-song/score_sde_pytorch README, FID (ODE) column (the later checkpoint)';
 const PFGMPP_README = 'Newbeeer/pfgmpp README (FID of 50k samples, Heun NFE 35 / 79)';
-// Some PFGM++ checkpoints are pickles of the same dict "for a historical reason" (pfgmpp README, `--use_pickle`).
+// File names as the official code reads them: score_sde / Poisson_flow `run_lib.py` evaluate loads
+// `checkpoint_<n>.pth` (with two, score_sde's README: the larger number is the FID (ODE) / likelihood one, cited
+// here); pfgmpp `generate.py` globs `training-state-*.pt`, or `training-state-*.pkl` with `--use_pickle=1` ("Some of
+// the checkpoints are in .pkl format (due to a historical reason)", README: its Drive folders, FFHQ included, do not
+// say which), never EDM's `network-snapshot-*.pkl`; EDM's own models are single files on its CDN. Checked against the
+// mirrored READMEs and code by released-models.spec.
 const PFGMPP_FILES = ['training-state-*.pt', 'training-state-*.pkl'];
 const drive = (id: string): string => `https://drive.google.com/drive/folders/${id}`;
 
@@ -54,7 +59,10 @@ export const RELEASED_MODELS: readonly ReleasedModel[] = [
 /** Documented default folder of the released checkpoints (relative to the repository root). */
 export const RELEASED_DIR = 'checkpoints/released';
 
-/** What a user recorded for a file they downloaded (`<root>/released.json`: id → record); checked when present. */
+/**
+ * What a user recorded for a file they downloaded (`<root>/released.json`: id → record, e.g. from `stat -c %s` and
+ * `sha256sum`); checked when present, so a cut download or another checkpoint is refused before a run starts.
+ */
 export interface ReleasedRecord {
   size?: number;
   sha256?: string;
