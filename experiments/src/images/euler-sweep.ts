@@ -1,5 +1,8 @@
 import { imageExperiment, metricPlot, methodSeries, type ImageTableConfig } from './image-experiment.js';
 import { FMNIST_BASE } from './fmnist-base.js';
+import { metricColumns } from './image-metric.js';
+import { eulerRobustnessClaim, rk45NfeClaim } from '../claims/euler-claims.js';
+import { writeClaims } from '../claims/write-claims.js';
 
 const euler = (nfes: number[]) => nfes.map((nfe) => ({ solver: 'euler', nfe }));
 
@@ -19,5 +22,11 @@ export const eulerSweep = imageExperiment<ImageTableConfig>({
     // Claims 1 and 2 of issue 14: Euler robustness and RK45's NFE, PFGM vs VP-ODE, three seeds.
     claims: { ...FMNIST_BASE.claims, methods: [{ name: 'pfgm' }, { name: 'vp' }], nets: ['ddpmpp-small'], solvers: [...euler([5, 10, 20, 50, 100]), { solver: 'rk45' }] },
   },
-  report: (ctx) => metricPlot(ctx, 'fd-vs-nfe-euler', 'NFE (Euler)', (r) => Number(r.nfe), methodSeries, { logX: true, title: 'euler-sweep' }),
+  report: async (ctx) => {
+    const euler = { ...ctx, rows: ctx.rows.filter((r) => String(r.solver).startsWith('Euler')) };
+    const files = await metricPlot(euler, 'fd-vs-nfe-euler', 'NFE (Euler)', (r) => Number(r.nfe), methodSeries, { logX: true, title: 'euler-sweep' });
+    if (ctx.preset !== 'claims') return files;
+    const fd = metricColumns(ctx.cfg.metric).fd;
+    return [...files, ...writeClaims(ctx, fd, [eulerRobustnessClaim(ctx.rows, fd), rk45NfeClaim(ctx.rows, fd)])];
+  },
 });

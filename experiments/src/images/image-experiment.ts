@@ -4,6 +4,8 @@ import type { SolverChoice } from '@pfgm/runs';
 import type { PresetName as NetPreset } from '@pfgm/networks';
 import type { AnyPresetName, Experiment, OptionalPresetName, PresetName, ReportContext, Row } from '../harness/experiment.js';
 import { methodId, type MethodSpec } from '../harness/method-spec.js';
+import { seedRows } from '../claims/claim.js';
+import { meanInterval } from '../claims/contrast.js';
 import { savePlotPair } from '../shared/save-plot-pair.js';
 import { metricColumns } from './image-metric.js';
 import { runImageCell, type CellHooks, type ImageCell, type ImageSweepConfig } from './image-sweep.js';
@@ -93,18 +95,24 @@ export function imageExperiment<Cfg extends ImageTableConfig>(e: {
   };
 }
 
-/** A line plot of the metric against `x(row)`, one series per `seriesOf(row)`, saved as SVG + PNG in the run folder. */
+/**
+ * A line plot of the metric against `x(row)`, one series per `seriesOf(row)`, saved as SVG + PNG in the run folder;
+ * rows of several seeds at one x become their mean with a 95 % t-interval error bar (sampling-noise draws left out).
+ */
 export async function metricPlot(ctx: ReportContext<ImageSweepConfig>, file: string, xLabel: string, x: (r: Row) => number, seriesOf: (r: Row) => string, opts: { logX?: boolean; title?: string } = {}): Promise<string[]> {
   const col = metricColumns(ctx.cfg.metric).fd;
   const groups = new Map<string, Row[]>();
-  for (const r of ctx.rows) {
+  for (const r of seedRows(ctx.rows)) {
     if (!Number.isFinite(Number(r[col])) || !Number.isFinite(x(r)) && x(r) !== Infinity) continue;
     const k = seriesOf(r);
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
+  // Several seeds at one x (claims presets): the mean with its 95 % t-interval as an error bar.
   const series: LineSeries[] = [...groups].map(([name, rows]) => {
-    const s = [...rows].sort((a, b) => x(a) - x(b));
-    return { name, x: s.map(x), y: s.map((r) => Number(r[col])) };
+    const xs = [...new Set(rows.map(x))].sort((a, b) => a - b);
+    const at = xs.map((v) => meanInterval(rows.filter((r) => x(r) === v).map((r) => Number(r[col]))));
+    const err = at.map((c) => (Number.isFinite(c.hi) ? c.hi - c.estimate : 0));
+    return { name, x: xs, y: at.map((c) => c.estimate), ...(err.some((e) => e > 0) ? { yErr: err } : {}) };
   });
   if (series.length === 0) return [];
   const plot = await linePlot({ series, xLabel, yLabel: col.replace(/_/g, '-').toUpperCase(), logX: opts.logX, title: opts.title ?? ctx.cfg.metric });

@@ -1,5 +1,9 @@
 import { CIFAR_BASE } from './cifar-base.js';
 import { FMNIST_BASE } from './fmnist-base.js';
+import { metricColumns } from './image-metric.js';
+import { dSweetSpotClaim } from '../claims/d-claims.js';
+import { robustnessClaim } from '../claims/robustness-claims.js';
+import { writeClaims } from '../claims/write-claims.js';
 import { imageExperiment, metricPlot, netsFor, type ImageTableConfig } from './image-experiment.js';
 import type { ImageCell } from './image-sweep.js';
 import { noisyHeunSample } from './noisy-heun.js';
@@ -52,6 +56,9 @@ export const robustness = imageExperiment<RobustnessConfig>({
     ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.alpha !== null) }, 'fd-vs-alpha', 'α (injected noise)', (r) => Number(r.alpha), (r) => String(r.method), { title: 'robustness: noise injection' })),
     ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.alpha === null && r.quant_bits === null) }, 'fd-vs-nfe-heun', 'NFE (Heun)', (r) => Number(r.nfe), (r) => String(r.method), { title: 'robustness: fewer steps' })),
     ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.quant_bits !== null) }, 'fd-vs-bits', 'weight bits', (r) => Number(r.quant_bits), (r) => String(r.method), { title: 'robustness: quantization' })),
+    ...(ctx.preset === 'claims' ? await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => Number(r.alpha) === 0 && r.alpha !== null) }, 'fd-vs-d', 'D', (r) => Number(r.D), () => `PFGM++ (Heun, NFE ${2 * ctx.cfg.baseSteps - 1})`, { logX: true, title: 'claim 3: FD vs D' }) : []),
+    // Claims 4 and 3 (the α = 0 cells are the unperturbed Heun NFE 35 samples d-sweep's claim is judged on).
+    ...(ctx.preset === 'claims' ? writeClaims(ctx, metricColumns(ctx.cfg.metric).fd, [robustnessClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd), dSweetSpotClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd)]) : []),
   ],
 });
 
