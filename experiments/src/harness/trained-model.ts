@@ -5,6 +5,7 @@ import type { Dataset } from '@pfgm/data';
 import type { NetworkConfig } from '@pfgm/networks';
 import { acquireLock, isRunFinished, toJson } from '@pfgm/report';
 import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
+import { dropOptimizerState } from '@pfgm/train';
 import { methodParts, type MethodSpec } from './method-spec.js';
 
 /** What a training cell fixes; the rest comes from the runs library's defaults (toy profile for points, paper profile for images). */
@@ -64,8 +65,8 @@ export function modelKey(spec: ModelSpec, ds: Dataset): string {
 }
 
 /**
- * Trains `spec` into `dir` unless a finished run is already there (a killed run resumes from its checkpoint), then
- * opens it (EMA weights unless `open.ema` is false). Returns the open run and the training wall time of this call (0 when reused).
+ * Trains `spec` into `dir` unless a finished run is already there (a killed run resumes from its checkpoint; a
+ * finished one is stored as weights + EMA without the optimizer state), then opens it (EMA weights unless `open.ema` is false). Returns the open run and the training wall time of this call (0 when reused).
  */
 export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void, open: { ema?: boolean } = {}): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
   const config = trainConfigFor(spec, ds);
@@ -80,6 +81,9 @@ export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, l
       const r = await trainRun(config, { dir, resume, overwrite: !resume, dataset: ds, progress: true, handleSigint: true, log, lock });
       if (r.interrupted) throw new Error(`interrupted while training ${dir} (checkpoint at step ${r.step}); run the same command with --run-id <this run's id> to resume`);
       trainSeconds = (Date.now() - t0) / 1000;
+      // A finished store entry is only sampled from: keep weights + EMA, drop Adam's moments (half the bytes to commit).
+      const saved = await dropOptimizerState(join(dir, RUN_FILES.checkpoint));
+      log(`dropped the optimizer state of the finished model (${(saved / 1e6).toFixed(1)} MB)`);
     } else log(`reusing the trained model in ${dir}`);
     return { run: await openRun(dir, open), trainSeconds, reused };
   } finally {

@@ -38,7 +38,7 @@ describe('seed sweeps', () => {
   });
 
   it('the euler-sweep claims preset: PFGM and VP-ODE × Euler NFE 5…100 and RK45 × 3 seeds, plus noise draws', () => {
-    const plan = eulerSweep.cells(eulerSweep.presets.claims);
+    const plan = eulerSweep.cells(eulerSweep.presets.claims as NonNullable<typeof eulerSweep.presets.claims>);
     expect(plan.filter((c) => c.samplingSeed === undefined)).toHaveLength(2 * 6 * 3);
     expect(plan.filter((c) => c.samplingSeed !== undefined)).toHaveLength(2 * 4);
   });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildNetwork, preset, type Network } from '@pfgm/networks';
 import { Rng } from '@pfgm/tensor';
-import { restoreTrainCheckpoint, saveTrainCheckpoint } from './checkpoint.js';
+import { dropOptimizerState, restoreTrainCheckpoint, saveTrainCheckpoint } from './checkpoint.js';
+import { loadCheckpoint } from '@pfgm/networks';
+import { statSync } from 'node:fs';
 import { disposeAdam } from './adam.js';
 import { fit, initState, type FitOptions, type TrainState } from './fit.js';
 import { denoise, ring } from './testing-problems.js';
@@ -72,3 +74,31 @@ describe('restoring', () => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('slim checkpoints (weights + EMA, no optimizer state)', () => {
+  it('keep weights, EMA and step bit for bit, shrink the file, and refuse to resume with a clear line', async () => {
+    const net = buildNetwork(config, io, new Rng(1));
+    const s = initState(net);
+    await fit(net, denoise, ring, s, { ...opts, steps: 6 });
+    const path = join(dir, 'slim.safetensors');
+    await saveTrainCheckpoint(path, net, s, new Rng(opts.seed), { note: 'slim' });
+    const full = await loadCheckpoint(path);
+    const size = statSync(path).size;
+    const saved = await dropOptimizerState(path);
+    expect(saved).toBeGreaterThan(0);
+    expect(statSync(path).size).toBe(size - saved);
+    const slim = await loadCheckpoint(path);
+    expect(slim.optimizer).toEqual([]);
+    expect(slim.step).toBe(6);
+    expect(slim.extra).toEqual({ note: 'slim' });
+    expect(read(slim.weights.map((w) => w.tensor))).toEqual(read(full.weights.map((w) => w.tensor)));
+    expect(read(slim.ema.map((w) => w.tensor))).toEqual(read(full.ema.map((w) => w.tensor)));
+    expect(await dropOptimizerState(path)).toBe(0); // already slim: untouched
+    const net2 = buildNetwork(config, io, new Rng(2));
+    const s2 = initState(net2);
+    await expect(restoreTrainCheckpoint(path, net2, s2, new Rng(3))).rejects.toThrow(/holds the weights and EMA only.*cannot continue from it exactly/);
+    tf.dispose([...full.weights, ...full.ema, ...full.optimizer, ...slim.weights, ...slim.ema].map((t) => t.tensor));
+    dispose(net, s);
+    dispose(net2, s2);
+  });
+});

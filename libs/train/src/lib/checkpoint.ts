@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { statSync } from 'node:fs';
 import { loadCheckpoint, saveCheckpoint, assignWeights, type Network, type NamedTensor } from '@pfgm/networks';
 import type { Rng } from '@pfgm/tensor';
 import { disposeAdam } from './adam.js';
@@ -44,6 +45,9 @@ export async function restoreTrainCheckpoint(path: string, net: Network, state: 
       if (!t) throw new Error(`checkpoint ${path}: no EMA weight for ${net.names[i]}`);
       e.assign(t);
     });
+    if (c.optimizer.length === 0) {
+      throw new Error(`checkpoint ${path} holds the weights and EMA only (its optimizer state was dropped to keep the repository small); training cannot continue from it exactly. Train a new run (another --out), or sample from it`);
+    }
     const opt = new Map(c.optimizer.map((o) => [o.name, o.tensor]));
     const names = trainableNamesOf(net);
     const take = (k: string) => {
@@ -59,6 +63,23 @@ export async function restoreTrainCheckpoint(path: string, net: Network, state: 
     rng.setState(c.rng);
     net.dropoutRng.setState(c.dropoutRng);
     return c.extra;
+  } finally {
+    tf.dispose([...c.weights, ...c.ema, ...c.optimizer].map((t) => t.tensor));
+  }
+}
+
+/**
+ * Rewrites a finished run's checkpoint without its Adam moments (weights, EMA, step, RNG states and `extra` kept):
+ * half the size, enough to sample, encode and score, not to continue training (issue 14: committed checkpoints are
+ * weights + EMA). Atomic; a checkpoint that is already slim is left untouched. Returns the bytes saved.
+ */
+export async function dropOptimizerState(path: string): Promise<number> {
+  const c = await loadCheckpoint(path);
+  try {
+    if (c.optimizer.length === 0) return 0;
+    const before = statSync(path).size;
+    await saveCheckpoint(path, { ...c, optimizer: [] });
+    return before - statSync(path).size;
   } finally {
     tf.dispose([...c.weights, ...c.ema, ...c.optimizer].map((t) => t.tensor));
   }
