@@ -80,8 +80,10 @@ function yieldToEventLoop(): Promise<void> {
   if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => {
     const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
+    // The DOM's MessagePort (typed only where the DOM lib is in scope; Node's typings lack `onmessage`).
+    const port = ch.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close();
       resolve();
     };
     ch.port2.postMessage(null);
