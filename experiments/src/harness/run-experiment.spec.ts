@@ -1,10 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJson, type Provenance } from '@pfgm/report';
 import { checkPlan, type Experiment } from './experiment.js';
-import { rerenderReport, runExperiment } from './run-experiment.js';
+import { rerenderReport, runExperiment, type CellRecord } from './run-experiment.js';
 
 interface Cfg {
   n: number;
@@ -46,6 +47,10 @@ describe('runExperiment', () => {
     expect(prov.backend).toBe('cpu');
     expect(prov.git.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(prov.wallSeconds).toBeGreaterThanOrEqual(0);
+    // Each cell names the commit and backend that computed it (a resumed run may span sessions and commits).
+    const cell = readJson<CellRecord>(join(r.dir, 'cells/cell-1.json'));
+    expect(cell.computedBy?.commit).toBe(prov.git.commit);
+    expect(cell.computedBy?.backend).toBe(tf.getBackend());
     expect(readJson<{ preset: string; cfg: Cfg }>(join(r.dir, 'config.json'))).toMatchObject({ preset: 'ci', cfg: { n: 3 } });
   });
 

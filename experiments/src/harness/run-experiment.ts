@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { acquireLock, CONFIG_FILE, createRunDir, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
@@ -49,6 +50,11 @@ export interface CellRecord {
   rows: Row[];
   wallSeconds: number;
   finishedAt: string;
+  /**
+   * The commit and backend that computed this cell (a run resumed over several sessions may span commits; the run's
+   * provenance.json names the last one). Absent in cells recorded before this field.
+   */
+  computedBy?: { commit: string | null; dirty: boolean | null; backend: string };
 }
 
 export const CELLS_DIR = 'cells';
@@ -137,7 +143,8 @@ async function runLocked(
     const c0 = Date.now();
     const cellRows = await exp.runCell(cell, ctx);
     const wall = (Date.now() - c0) / 1000;
-    const rec: CellRecord = { id: cell.id, cell, rows: cellRows, wallSeconds: wall, finishedAt: new Date().toISOString() };
+    const git = gitState();
+    const rec: CellRecord = { id: cell.id, cell, rows: cellRows, wallSeconds: wall, finishedAt: new Date().toISOString(), computedBy: { commit: git.commit, dirty: git.dirty, backend: tf.getBackend() } };
     writeJson(file, rec);
     rows.push(...cellRows);
     ran++;
