@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
 import type { Row } from '../harness/experiment.js';
-import { listFiles, runExperiment } from '../harness/run-experiment.js';
+import { listFiles, resolvedConfig, runExperiment } from '../harness/run-experiment.js';
 import { EXPERIMENTS } from '../registry.js';
 import type { ImageTableConfig } from './image-experiment.js';
 import { metricColumns } from './image-metric.js';
@@ -88,6 +88,11 @@ describe('the released preset of cifar10-table and d-sweep (fixtures, wasm)', ()
     expect(label.preset).toBe('released');
     expect(label.label).toMatch(/^PLUMBING CHECK on the official-code fixture networks/);
   }, 900_000);
+
+  it('only the experiments that define it accept --preset released', () => {
+    expect(() => resolvedConfig(EXPERIMENTS['fmnist-table'], 'released')).toThrow(/^fmnist-table: unknown preset "released"; expected paper, cpu, ci$/);
+    expect(Object.keys(EXPERIMENTS).filter((n) => EXPERIMENTS[n].presets.released !== undefined).sort()).toEqual(['cifar10-table', 'd-sweep']);
+  });
 
   it('a missing or mismatched released file: one line naming each model, its folder and download URL; no run folder', async () => {
     const out = join(root, 'missing-released');
