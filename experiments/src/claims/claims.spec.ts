@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -116,12 +116,19 @@ describe('seed summary, sampling noise and the written report', () => {
     expect(noise[0]).toMatchObject({ method: 'PFGM', draws: 3, seed: 1 });
     expect(noise[0].sd).toBeCloseTo(2, 9); // values 70, 72, 68
   });
-  it('writes claims.md / claims.csv / summary.csv with the verdict lines', () => {
-    const files = writeClaims({ dir, cfg: {}, preset: 'claims', rows, log: () => undefined }, FD, [eulerRobustnessClaim(rows, FD)]);
-    expect(files).toEqual(['claims.md', 'claims.csv', 'summary.csv']);
+  it('writes claims.md / claims.csv / summary.csv / loss curves with the verdict lines', async () => {
+    // One model with a loss log that flattens: 0.5 + 10/step.
+    const models = join(dir, 'models');
+    mkdirSync(join(models, 'm-pfgm'), { recursive: true });
+    writeFileSync(join(models, 'm-pfgm', 'train-log.csv'), ['step,loss,grad_norm,lr,seconds', ...Array.from({ length: 400 }, (_, i) => `${i + 1},${0.5 + 10 / (i + 1)},1,0.001,${i}`)].join('\n'));
+    const withModel = rows.map((r) => (r.method === 'PFGM' ? { ...r, model: 'm-pfgm' } : r));
+    const files = await writeClaims({ dir, cfg: {}, preset: 'claims', rows: withModel, log: () => undefined }, FD, [eulerRobustnessClaim(rows, FD)], models);
+    expect(files).toEqual(['claims.md', 'claims.csv', 'summary.csv', 'loss-curves.svg', 'loss-curves.png']);
     const md = readFileSync(join(dir, 'claims.md'), 'utf8');
     expect(md).toMatch(/\*\*Verdict: reproduced: FD degradation from NFE 100 to NFE 5\/10\/20/);
     expect(md).toMatch(/sd over sampling seeds/);
+    // last tenth (steps 361–400) vs the tenth before (321–360): about −10 %
+    expect(md).toMatch(/\| PFGM ddpmpp-small s1 \| 400 \| 0\.526\d \| −?-?\d+\.\d %/);
     expect(readFileSync(join(dir, 'claims.csv'), 'utf8').split('\n')[0]).toBe('claim,comparison,estimate,lo95,hi95,df,seeds,verdict');
   });
 });

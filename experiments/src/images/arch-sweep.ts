@@ -22,6 +22,6 @@ export const archSweep = imageExperiment<ImageTableConfig>({
     const files = await metricPlot(ctx, 'fd-by-net', 'backbone (0 = ddpm, 1 = ddpm++)', (r) => (String(r.net).startsWith('ddpmpp') ? 1 : 0), (r) => `${r.method} (${r.solver})`, { title: 'arch-sweep' });
     if (ctx.preset !== 'claims') return files;
     const fd = metricColumns(ctx.cfg.metric).fd;
-    return [...files, ...writeClaims(ctx, fd, [weakerArchitectureClaim(ctx.rows, fd)])];
+    return [...files, ...(await writeClaims(ctx, fd, [weakerArchitectureClaim(ctx.rows, fd)]))];
   },
 });

@@ -27,6 +27,6 @@ export const eulerSweep = imageExperiment<ImageTableConfig>({
     const files = await metricPlot(euler, 'fd-vs-nfe-euler', 'NFE (Euler)', (r) => Number(r.nfe), methodSeries, { logX: true, title: 'euler-sweep' });
     if (ctx.preset !== 'claims') return files;
     const fd = metricColumns(ctx.cfg.metric).fd;
-    return [...files, ...writeClaims(ctx, fd, [eulerRobustnessClaim(ctx.rows, fd), rk45NfeClaim(ctx.rows, fd)])];
+    return [...files, ...(await writeClaims(ctx, fd, [eulerRobustnessClaim(ctx.rows, fd), rk45NfeClaim(ctx.rows, fd)]))];
   },
 });

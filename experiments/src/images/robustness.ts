@@ -58,7 +58,7 @@ export const robustness = imageExperiment<RobustnessConfig>({
     ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.quant_bits !== null) }, 'fd-vs-bits', 'weight bits', (r) => Number(r.quant_bits), (r) => String(r.method), { title: 'robustness: quantization' })),
     ...(ctx.preset === 'claims' ? await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => Number(r.alpha) === 0 && r.alpha !== null) }, 'fd-vs-d', 'D', (r) => Number(r.D), () => `PFGM++ (Heun, NFE ${2 * ctx.cfg.baseSteps - 1})`, { logX: true, title: 'claim 3: FD vs D' }) : []),
     // Claims 4 and 3 (the α = 0 cells are the unperturbed Heun NFE 35 samples d-sweep's claim is judged on).
-    ...(ctx.preset === 'claims' ? writeClaims(ctx, metricColumns(ctx.cfg.metric).fd, [robustnessClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd), dSweetSpotClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd)]) : []),
+    ...(ctx.preset === 'claims' ? await writeClaims(ctx, metricColumns(ctx.cfg.metric).fd, [robustnessClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd), dSweetSpotClaim(ctx.rows, metricColumns(ctx.cfg.metric).fd)]) : []),
   ],
 });
 
