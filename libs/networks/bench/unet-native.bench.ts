@@ -1,7 +1,7 @@
 // U-Net training step with the OpenBLAS kernels (@pfgm/native) vs the plain wasm path, in one process (issue 13):
 // the Fashion-MNIST cpu preset's 28×28 net (ddpmpp-small, 16 channels, 1 block, attention at 14, 1 channel) and the
 // 32×32×3 bench net (ddpmpp-small, PFGM head), batch 32, Adam. Rounds alternate native / wasm on the same weights
-// and batch; PyTorch (bench/unet_torch.py, the 32×32 net) runs before each round. Medians of rounds; then one native
+// and batch; PyTorch (bench/unet_torch.py, the same two nets; parameter counts printed side by side) runs before each round. Medians of rounds; then one native
 // step is profiled (tf.profile) to show what is left above 5 %.
 //   npx tsx --conditions=@pfgm/source libs/networks/bench/unet-native.bench.ts   env BENCH_ROUNDS (3), BENCH_ITERS (3),
 //   BENCH_SKIP_TORCH=1, BENCH_PROFILE=never
@@ -19,6 +19,8 @@ const BATCH = 32;
 
 interface Case {
   name: string;
+  /** unet_torch.py's arguments for the same architecture. */
+  torchArgs: string[];
   net: Network;
   opt: tf.Optimizer;
   x: tf.Tensor;
@@ -26,11 +28,12 @@ interface Case {
   target: tf.Tensor;
 }
 
-function makeCase(name: string, overrides: object, inShape: number[], outShape: number[], seed: number): Case {
+function makeCase(name: string, overrides: object, inShape: number[], outShape: number[], seed: number, torchArgs: string[]): Case {
   const net = buildNetwork(preset('ddpmpp-small', overrides), { inShape, outShape }, new Rng(seed));
   const rng = new Rng(seed + 1);
   return {
     name,
+    torchArgs,
     net,
     opt: tf.train.adam(2e-4),
     x: rng.normal([BATCH, ...inShape]),
@@ -56,13 +59,13 @@ function medianMs(fn: () => void): number {
   return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
 }
 
-function torchTrainMs(threads: number): { ms: number; label: string } | null {
+function torchTrainMs(c: Case, threads: number): { ms: number; params: number; label: string } | null {
   if (process.env.BENCH_SKIP_TORCH === '1') return null;
   const script = fileURLToPath(new URL('./unet_torch.py', import.meta.url));
-  const r = spawnSync('/usr/bin/python3', [script, '--train-steps', String(ITERS), '--forward-steps', '1', '--threads', String(threads)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, '--train-steps', String(ITERS), '--forward-steps', '1', '--threads', String(threads), ...c.torchArgs], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { train_ms: number; torch: string; threads: number };
-  return { ms: out.train_ms, label: `torch ${out.torch}, ${out.threads} threads` };
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { train_ms: number; params: number; torch: string; threads: number };
+  return { ms: out.train_ms, params: out.params, label: `torch ${out.torch}, ${out.threads} threads` };
 }
 
 const median = (xs: number[]) => {
@@ -78,16 +81,20 @@ async function main(): Promise<void> {
   }
   const info = await initBackend('wasm-native');
   const cases = [
-    makeCase('28×28×1 (fmnist cpu preset net)', { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] }, [28, 28, 1], [28, 28, 1], 0),
-    makeCase('32×32×3 (bench net, PFGM head)', {}, [32, 32, 3], [32 * 32 * 3 + 1], 10),
+    makeCase('28×28×1 (fmnist cpu preset net)', { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] }, [28, 28, 1], [28, 28, 1], 0,
+      ['--nf', '16', '--blocks', '1', '--attn', '14', '--size', '28', '--channels', '1', '--dropout', '0', '--head', 'image']),
+    makeCase('32×32×3 (bench net, PFGM head)', {}, [32, 32, 3], [32 * 32 * 3 + 1], 10, []),
   ];
   const ms: Record<string, { native: number[]; wasm: number[] }> = {};
-  const torch: number[] = [];
+  const torch: Record<string, number[]> = {};
+  const torchParams: Record<string, number> = {};
   let torchLabel = 'PyTorch skipped or unavailable';
   for (let r = 0; r < ROUNDS; r++) {
-    const t = torchTrainMs(info.threads);
-    if (t != null) {
-      torch.push(t.ms);
+    for (const c of cases) {
+      const t = torchTrainMs(c, info.threads);
+      if (t == null) continue;
+      (torch[c.name] ??= []).push(t.ms);
+      torchParams[c.name] = t.params;
       torchLabel = t.label;
     }
     for (const side of ['native', 'wasm'] as const) {
@@ -104,9 +111,10 @@ async function main(): Promise<void> {
     cases.map((c) => {
       const n = median(ms[c.name].native);
       const w = median(ms[c.name].wasm);
-      const t = c.name.startsWith('32') && torch.length > 0 ? median(torch) : undefined;
+      const t = torch[c.name] !== undefined ? median(torch[c.name]) : undefined;
       return {
         net: c.name,
+        'params (tfjs / torch)': `${c.net.numParams} / ${torchParams[c.name] ?? 'n/a'}`,
         'native ms/step': n.toFixed(0),
         'wasm ms/step': w.toFixed(0),
         'native ÷ wasm': `${(w / n).toFixed(2)}×`,

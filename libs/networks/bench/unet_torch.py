@@ -6,6 +6,8 @@ GroupNorm(min(C/4, 32)), positional embedding, no FIR, no progressive growing) a
 Written here so it runs without score_sde's CUDA ops; its parameter count is printed and must equal the TS one.
 
 Usage: /usr/bin/python3 unet_torch.py [--train-steps 12] [--forward-steps 8] [--threads 2]
+       [--nf 32 --blocks 2 --attn 16 --size 32 --channels 3 --dropout 0.1 --head pfgm|image]
+       (the Fashion-MNIST cpu preset's net: --nf 16 --blocks 1 --attn 14 --size 28 --channels 1 --dropout 0 --head image)
 Prints one JSON line: params, train_ms (per step, median), forward_ms (median), blas.
 Reference timings only; never a runtime dependency.
 """
@@ -69,9 +71,9 @@ def timestep_embedding(t, dim, max_positions=10000):
 
 
 class DDPMpp(nn.Module):
-  def __init__(self, nf=32, ch_mult=(1, 2), blocks=2, attn_res=(16,), dropout=0.1, size=32, channels=3):
+  def __init__(self, nf=32, ch_mult=(1, 2), blocks=2, attn_res=(16,), dropout=0.1, size=32, channels=3, head='pfgm'):
     super().__init__()
-    self.nf = nf
+    self.nf, self.head = nf, head
     temb = 4 * nf
     self.temb0, self.temb1 = nn.Linear(nf, temb), nn.Linear(temb, temb)
     self.conv_in = nn.Conv2d(channels, nf, 3, padding=1)
@@ -97,7 +99,7 @@ class DDPMpp(nn.Module):
         self.up.append(Attn(ch))
       if i != 0:
         self.up.append(ResBlock(ch, ch, temb, dropout, 'up'))
-    self.norm_out, self.conv_out = gn(ch), nn.Conv2d(ch, channels + 1, 3, padding=1)
+    self.norm_out, self.conv_out = gn(ch), nn.Conv2d(ch, channels + (1 if head == 'pfgm' else 0), 3, padding=1)
 
   def forward(self, x, cond):
     temb = F.silu(self.temb1(F.silu(self.temb0(timestep_embedding(cond, self.nf)))))
@@ -117,6 +119,8 @@ class DDPMpp(nn.Module):
       else:
         h = m(torch.cat([h, hs.pop()], dim=1), temb)
     h = self.conv_out(F.silu(self.norm_out(h)))
+    if self.head == 'image':
+      return h
     B = h.shape[0]
     # PFGM head: x-part channels 0..C-1, z = spatial mean of channel C -> [B, N+1]
     return torch.cat([h[:, :-1].permute(0, 2, 3, 1).reshape(B, -1), h[:, -1].mean(dim=(1, 2))[:, None]], dim=1)
@@ -140,15 +144,23 @@ def main():
   p.add_argument('--threads', type=int, default=2)
   p.add_argument('--train-batch', type=int, default=32)
   p.add_argument('--forward-batch', type=int, default=128)
+  p.add_argument('--nf', type=int, default=32)
+  p.add_argument('--blocks', type=int, default=2)
+  p.add_argument('--attn', type=int, default=16)
+  p.add_argument('--size', type=int, default=32)
+  p.add_argument('--channels', type=int, default=3)
+  p.add_argument('--dropout', type=float, default=0.1)
+  p.add_argument('--head', choices=['pfgm', 'image'], default='pfgm')
   a = p.parse_args()
   torch.set_num_threads(a.threads)
   torch.manual_seed(0)
-  net = DDPMpp()
+  net = DDPMpp(nf=a.nf, blocks=a.blocks, attn_res=(a.attn,), dropout=a.dropout, size=a.size, channels=a.channels, head=a.head)
   params = sum(q.numel() for q in net.parameters())
   opt = torch.optim.Adam(net.parameters(), lr=2e-4)
-  x = torch.randn(a.train_batch, 3, 32, 32)
+  S, C = a.size, a.channels
+  x = torch.randn(a.train_batch, C, S, S)
   cond = torch.rand(a.train_batch) * 40
-  target = torch.randn(a.train_batch, 3 * 32 * 32 + 1)
+  target = torch.randn(a.train_batch, C, S, S) if a.head == 'image' else torch.randn(a.train_batch, C * S * S + 1)
 
   def train_step():
     opt.zero_grad(set_to_none=True)
@@ -159,7 +171,7 @@ def main():
   net.train()
   train_ms = median_ms(train_step, a.train_steps)
   net.eval()
-  xf = torch.randn(a.forward_batch, 3, 32, 32)
+  xf = torch.randn(a.forward_batch, C, S, S)
   cf = torch.rand(a.forward_batch) * 40
   with torch.no_grad():
     forward_ms = median_ms(lambda: net(xf, cf), a.forward_steps, warmup=1)
