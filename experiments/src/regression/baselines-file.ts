@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { readJson } from '@pfgm/report';
 import type { SolverSpec } from '@pfgm/ode';
+import type { RunProvenance } from './run-provenance.js';
 
 /** Root of the repository (paths in baselines.json are relative to it). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -75,16 +76,7 @@ export interface BaselinesFile {
   settings: EvalSettings;
   tolerance: { alpha: number; sw2: string; far: string; familyWiseFalseAlarm: string; why: string };
   regenerate: string;
-  provenance: {
-    commit: string | null;
-    dirty: boolean | null;
-    backend: string;
-    date: string;
-    wallSeconds: number;
-    node: string;
-    tfjs: string;
-    host: string;
-  };
+  provenance: RunProvenance;
   models: ModelBaseline[];
 }
 

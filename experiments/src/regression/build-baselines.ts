@@ -1,14 +1,12 @@
-import { hostname } from 'node:os';
 import { join, relative } from 'node:path';
 import { readdirSync, existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
-import { gitState } from '@pfgm/report';
 import { RUN_FILES } from '@pfgm/runs';
 import { REPO_ROOT, type BaselinesFile, type EvalSettings, type ModelBaseline } from './baselines-file.js';
 import { evaluateCheckpoint } from './evaluate-checkpoint.js';
 import { fileSha256 } from './file-sha256.js';
 import { escapeTolerance } from './escape-bound.js';
 import { seedTolerance } from './seed-tolerance.js';
+import { runProvenance } from './run-provenance.js';
 
 /** What the baseline writer measures. */
 export interface BuildOptions {
@@ -72,7 +70,6 @@ export async function buildBaselines(o: BuildOptions): Promise<BaselinesFile> {
     const flag = reasonTemplate === undefined ? (passes ? 'ci ok' : 'CI SEED ABOVE TOLERANCE') : 'not checked';
     o.log(`${id}: sw2 ${tol.mean.toFixed(4)} ± ${tol.std.toFixed(4)} (K ${o.K}) tol ${tol.tolerance.toFixed(4)}; far ${total} in ${o.K} seeds, tol ${farTol}; ci seed sw2 ${ci.sw2.toFixed(4)} far ${ci.far} [${flag}] (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
   }
-  const git = gitState(REPO_ROOT);
   const k = models[0].sw2.k;
   const checked = models.filter((m) => m.checked).length;
   return {
@@ -86,16 +83,7 @@ export async function buildBaselines(o: BuildOptions): Promise<BaselinesFile> {
       why: 'Both bounds are false-alarm rates for a change that only re-draws the samples (another seed, RNG stream, backend rounding) of an unchanged model: P(regression flagged) ≤ α per metric. SW2 is scored on the samples inside the far radius because a single escaped sample (PFGM: ~1 in 1000 at norms up to ~700) dominates W2 and makes its seed spread heavy-tailed; those escapes are counted instead, with a test that needs no normality. CI uses one fixed seed outside the baseline seeds, so pass/fail is deterministic on a given backend.',
     },
     regenerate: 'npm run baselines -w experiments   (or npx nx run experiments:baselines); then commit results/baselines.json',
-    provenance: {
-      commit: git.commit,
-      dirty: git.dirty,
-      backend: tf.getBackend(),
-      date: new Date().toISOString(),
-      wallSeconds: (performance.now() - t0) / 1000,
-      node: process.version,
-      tfjs: tf.version_core,
-      host: hostname(),
-    },
+    provenance: runProvenance(t0),
     models,
   };
 }

@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { RUN_FILES } from '@pfgm/runs';
+import { basename, join } from 'node:path';
 import { REPO_ROOT, type BaselinesFile, type ModelBaseline } from './baselines-file.js';
 import { evaluateCheckpoint, type Faults } from './evaluate-checkpoint.js';
-import { fileSha256 } from './file-sha256.js';
+import { checkRunFiles, type BaselinesSource, type RunFilesProblem } from './run-files-check.js';
 
 /** One metric of one model at the CI seed against its baseline. */
 export interface MetricCheck {
-  metric: 'sw2' | 'far';
+  /** `sw2` and `far` (toy baselines), or the image metric's column (`fd_fmnist`, `fid`, …). */
+  metric: string;
   value: number;
-  /** Baseline mean (sw2) or mean count per seed (far). */
+  /** Baseline mean (sw2, image metrics) or mean count per seed (far). */
   baseline: number;
   tolerance: number;
   ok: boolean;
@@ -18,9 +17,11 @@ export interface MetricCheck {
 /** What the check found for one listed model. */
 export type Finding =
   | { kind: 'pass' | 'regressed'; id: string; metrics: MetricCheck[]; seconds: number; note?: string }
-  | { kind: 'missing'; id: string; path: string }
-  | { kind: 'changed'; id: string; file: string; expected: string; actual: string }
+  | RunFilesProblem
   | { kind: 'skipped'; id: string; reason: string };
+
+/** The toy baselines, as named in the findings. */
+const TOY_SOURCE: BaselinesSource = { file: 'results/baselines.json', regenerate: 'npm run baselines -w experiments' };
 
 /** Options of {@link checkBaselines}. */
 export interface CheckOptions {
@@ -52,15 +53,8 @@ export async function checkBaselines(baselines: BaselinesFile, opts: CheckOption
 async function checkModel(b: BaselinesFile, m: ModelBaseline, root: string, faults: Faults): Promise<Finding> {
   if (!m.checked) return { kind: 'skipped', id: m.id, reason: m.reason ?? 'not checked' };
   const dir = join(root, m.dir);
-  const files = [
-    { file: join(dir, RUN_FILES.checkpoint), expected: m.checkpointSha256 },
-    { file: join(dir, RUN_FILES.config), expected: m.configSha256 },
-  ];
-  for (const f of files) {
-    if (!existsSync(f.file)) return { kind: 'missing', id: m.id, path: f.file };
-    const actual = fileSha256(f.file);
-    if (actual !== f.expected) return { kind: 'changed', id: m.id, file: f.file, expected: f.expected, actual };
-  }
+  const problem = checkRunFiles(m.id, dir, m, TOY_SOURCE);
+  if (problem) return problem;
   const t0 = performance.now();
   const { values } = await evaluateCheckpoint(dir, b.settings, [m.ciSeed], faults);
   const seconds = (performance.now() - t0) / 1000;
@@ -86,9 +80,9 @@ export function formatFinding(f: Finding): string {
     case 'regressed':
       return `REGRESSION ${f.id}: ${f.metrics.filter((c) => !c.ok).map(formatMetric).join('; ')}${f.note ? `; ${f.note}` : ''}`;
     case 'missing':
-      return `MISSING ${f.id}: ${f.path} does not exist (a checkpoint listed in results/baselines.json; restore it or regenerate the baselines)`;
+      return `MISSING ${f.id}: ${f.path} does not exist (a checkpoint listed in ${f.source.file}; restore it or regenerate the baselines: ${f.source.regenerate})`;
     case 'changed':
-      return `CHANGED ${f.id}: ${f.file} has sha256 ${f.actual.slice(0, 16)}…, baselines.json records ${f.expected.slice(0, 16)}…; a retrained or edited checkpoint needs new baselines (npm run baselines -w experiments)`;
+      return `CHANGED ${f.id}: ${f.file} has sha256 ${f.actual.slice(0, 16)}…, ${basename(f.source.file)} records ${f.expected.slice(0, 16)}…; a retrained or edited checkpoint needs new baselines (${f.source.regenerate})`;
     case 'skipped':
       return `skipped ${f.id}: ${f.reason}`;
   }

@@ -1,0 +1,109 @@
+import { join, relative } from 'node:path';
+import { readdirSync, existsSync } from 'node:fs';
+import { readJson } from '@pfgm/report';
+import { RUN_FILES } from '@pfgm/runs';
+import { metricColumns } from '../images/image-metric.js';
+import { REPO_ROOT } from './baselines-file.js';
+import { evaluateImageCheckpoint } from './evaluate-image-checkpoint.js';
+import { fileSha256 } from './file-sha256.js';
+import type { ImageBaselinesFile, ImageEvalSettings, ImageModelBaseline } from './image-baselines-file.js';
+import { loadImageScorer } from './image-reference.js';
+import { runProvenance } from './run-provenance.js';
+import { seedTolerance } from './seed-tolerance.js';
+import { selectBackend } from './select-backend.js';
+
+/** What the image baseline writer measures. */
+export interface BuildImageOptions {
+  /** Folder of trained image runs (`<id>/` with config.json + checkpoint.safetensors). */
+  modelsDir: string;
+  /** Only the runs whose folder name starts with this (default `fmnist-`). */
+  prefix: string;
+  settings: ImageEvalSettings;
+  /** pytorch-fid Inception weights for metric `fid` (else the cache). */
+  inceptionPath?: string;
+  /** Baseline seeds 1..K (K ≥ 8). */
+  K: number;
+  /** One-sided false-alarm rate of each tolerance (per model). */
+  alpha: number;
+  /** The seed CI evaluates; must not be one of 1..K. */
+  ciSeed: number;
+  /** Model ids recorded but not checked, with the reason. */
+  unchecked: Readonly<Record<string, string>>;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/** The image runs of `modelsDir` (folders with a checkpoint whose name starts with `prefix`), sorted. */
+export function listImageRuns(modelsDir: string, prefix: string): string[] {
+  return existsSync(modelsDir) ? readdirSync(modelsDir).filter((d) => d.startsWith(prefix) && existsSync(join(modelsDir, d, RUN_FILES.checkpoint))).sort() : [];
+}
+
+/**
+ * Measures every image run in `modelsDir` at seeds 1..K and the CI seed with the settings' metric, and derives each
+ * tolerance from the spread with the toy baselines' prediction bound (seed-tolerance.ts), on the
+ * backend `settings.backend` (selected here).
+ */
+export async function buildImageBaselines(o: BuildImageOptions): Promise<ImageBaselinesFile> {
+  if (!Number.isInteger(o.K) || o.K < 8) throw new Error(`--seeds ${o.K}: need an integer K ≥ 8 to measure the seed spread`);
+  if (o.ciSeed >= 1 && o.ciSeed <= o.K) throw new Error(`--ci-seed ${o.ciSeed} is one of the baseline seeds 1..${o.K}; pick one outside so CI is an out-of-sample draw`);
+  const ids = listImageRuns(o.modelsDir, o.prefix);
+  if (ids.length === 0) throw new Error(`${o.modelsDir}: no trained image runs (${o.prefix}*/${RUN_FILES.checkpoint}) found; pass --models <dir>`);
+  await selectBackend(o.settings.backend);
+  const t0 = performance.now();
+  const col = metricColumns(o.settings.metric).fd;
+  const scorer = await loadImageScorer(o.settings, o.inceptionPath);
+  o.log(`${col}: reference statistics of ${o.settings.reference.images} ${o.settings.reference.split}-split images (${((performance.now() - t0) / 1000).toFixed(1)} s); ${ids.length} models × ${o.K + 1} seeds × ${o.settings.samples} samples`);
+  const seeds = Array.from({ length: o.K }, (_, i) => i + 1);
+  const models: ImageModelBaseline[] = [];
+  try {
+    for (const [i, id] of ids.entries()) {
+      const dir = join(o.modelsDir, id);
+      const t1 = performance.now();
+      const values = [];
+      for (const seed of [...seeds, o.ciSeed]) {
+        const [v] = (await evaluateImageCheckpoint(dir, o.settings, scorer.metric, scorer.ref, [seed])).values;
+        if (!Number.isFinite(v.fd)) throw new Error(`${id}: seed ${seed} gave ${col} ${v.fd} (${v.note ?? 'not finite'}); a baseline needs finite values at every seed`);
+        values.push(v);
+        o.log(`  [${i + 1}/${ids.length}] ${id} seed ${seed}: ${col} ${v.fd.toFixed(3)} (NFE ${v.nfe}, ${((performance.now() - t1) / 1000).toFixed(0)} s)`);
+      }
+      const base = values.slice(0, o.K).map((v) => v.fd);
+      const tol = seedTolerance(base, o.alpha);
+      const ci = values[o.K];
+      const reason = o.unchecked[id];
+      models.push({
+        id,
+        dir: relative(REPO_ROOT, dir),
+        checkpointSha256: fileSha256(join(dir, RUN_FILES.checkpoint)),
+        configSha256: fileSha256(join(dir, RUN_FILES.config)),
+        method: readJson<{ methodName?: string }>(join(dir, RUN_FILES.config)).methodName ?? '?',
+        nfe: values[0].nfe ?? NaN,
+        seeds,
+        K: o.K,
+        fd: { values: base, mean: tol.mean, std: tol.std, k: tol.k, tolerance: tol.tolerance },
+        checked: reason === undefined,
+        ...(reason === undefined ? {} : { reason }),
+        ciSeed: o.ciSeed,
+        ciAtWrite: { fd: ci.fd },
+      });
+      const flag = reason !== undefined ? 'not checked' : ci.fd <= tol.tolerance ? 'ci ok' : 'CI SEED ABOVE TOLERANCE';
+      o.log(`${id}: ${col} ${tol.mean.toFixed(3)} ± ${tol.std.toFixed(3)} (K ${o.K}) tol ${tol.tolerance.toFixed(3)}; ci seed ${ci.fd.toFixed(3)} [${flag}] (${((performance.now() - t1) / 1000).toFixed(0)} s)`);
+    }
+  } finally {
+    scorer.dispose();
+  }
+  const k = models[0].fd.k;
+  const checked = models.filter((m) => m.checked).length;
+  return {
+    about: `Regression baselines of the committed image checkpoints (${o.prefix}* in ${relative(REPO_ROOT, o.modelsDir)}): ${col} of ${o.settings.samples} fixed-solver samples against the reference statistics, measured over K sampling seeds. experiments/src/regression/image-baselines.integration.spec.ts re-evaluates each checked model at its ciSeed with the metric of settings.metric and fails when the value is above its tolerance or not finite, or a checkpoint is missing or changed (sha256). A sibling of results/baselines.json (toy models): other settings, a longer writer, and a metric that can be switched to Inception FID.`,
+    settings: o.settings,
+    tolerance: {
+      alpha: o.alpha,
+      fd: `tolerance = mean + k·std over the K seeds, k = t_{1−α, K−1}·√(1 + 1/K) = ${k.toFixed(3)} (α = ${o.alpha}, K = ${o.K}): the one-sided normal prediction bound for one new seed (as the toy baselines' sw2)`,
+      familyWiseFalseAlarm: `≤ ${(checked * o.alpha * 100).toFixed(1)} % over ${checked} checked models × 1 metric (union bound)`,
+      why: 'A false-alarm rate for a change that only re-draws the samples (another seed, RNG stream, backend rounding) of an unchanged model: P(regression flagged) ≤ α per model if the per-seed value is normal. CI uses one fixed seed outside the baseline seeds, so pass/fail is deterministic on a given backend. The reference statistics are recomputed by the check (a changed metric network or data file moves every value).',
+    },
+    regenerate: `npm run baselines-images -w experiments${o.settings.metric === 'fd-fmnist' ? '' : ` -- --metric ${o.settings.metric}${o.settings.metric === 'fid' ? ' --inception <pt_inception-2015-12-05.pth>' : ''}`}; then commit the file`,
+    provenance: runProvenance(t0),
+    models,
+  };
+}

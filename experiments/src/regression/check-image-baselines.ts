@@ -1,0 +1,65 @@
+import { basename, join } from 'node:path';
+import { metricColumns } from '../images/image-metric.js';
+import { REPO_ROOT } from './baselines-file.js';
+import type { Finding, MetricCheck } from './check-baselines.js';
+import { evaluateImageCheckpoint } from './evaluate-image-checkpoint.js';
+import type { Faults } from './evaluate-checkpoint.js';
+import { IMAGE_BASELINES_PATH, type ImageBaselinesFile, type ImageModelBaseline } from './image-baselines-file.js';
+import { loadImageScorer, type ImageScorer } from './image-reference.js';
+import { checkRunFiles, type BaselinesSource } from './run-files-check.js';
+import { selectBackend } from './select-backend.js';
+
+/** Options of {@link checkImageBaselines}. */
+export interface ImageCheckOptions {
+  /** Folder the baselines' relative `dir`s are resolved against. Default: the repository root. */
+  root?: string;
+  /** Only these model ids (default: every listed one). */
+  only?: readonly string[];
+  /** Deliberate faults (specs only). */
+  faults?: Faults;
+  /** pytorch-fid Inception weights when the file's metric is `fid` (else the cache, `$PFGM_CACHE/inception`). */
+  inceptionPath?: string;
+  /** A scorer already loaded for the file's settings (specs that check several times); else one is loaded and disposed. */
+  scorer?: ImageScorer;
+  /** The file's path, for the findings' messages. */
+  path?: string;
+}
+
+/**
+ * Re-evaluates every checked image model of `baselines` at its CI seed with the metric the file names
+ * (`settings.metric`: FD-FMNIST, Inception FID, …) on the backend it was measured on: a missing or changed (sha256)
+ * checkpoint or config is reported as such; otherwise the metric is compared with its tolerance (above, or not finite:
+ * a regression). The findings are those of the toy check (check-baselines.ts), so `formatFinding` and `allPassed` apply.
+ */
+export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: ImageCheckOptions = {}): Promise<Finding[]> {
+  const root = opts.root ?? REPO_ROOT;
+  if (opts.only) {
+    const unknown = opts.only.filter((id) => !baselines.models.some((m) => m.id === id));
+    if (unknown.length > 0) throw new Error(`checkImageBaselines: unknown model id(s) ${unknown.join(', ')}; listed: ${baselines.models.map((m) => m.id).join(', ')}`);
+  }
+  await selectBackend(baselines.settings.backend);
+  const source: BaselinesSource = { file: opts.path ?? `results/${basename(IMAGE_BASELINES_PATH)}`, regenerate: baselines.regenerate ?? 'npm run baselines-images -w experiments' };
+  const models = baselines.models.filter((m) => !opts.only || opts.only.includes(m.id));
+  const scorer = opts.scorer ?? (await loadImageScorer(baselines.settings, opts.inceptionPath));
+  try {
+    const findings: Finding[] = [];
+    for (const m of models) findings.push(await checkModel(baselines, m, root, scorer, opts.faults ?? {}, source));
+    return findings;
+  } finally {
+    if (!opts.scorer) scorer.dispose();
+  }
+}
+
+async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: string, scorer: ImageScorer, faults: Faults, source: BaselinesSource): Promise<Finding> {
+  if (!m.checked) return { kind: 'skipped', id: m.id, reason: m.reason ?? 'not checked' };
+  const dir = join(root, m.dir);
+  const problem = checkRunFiles(m.id, dir, m, source);
+  if (problem) return problem;
+  const t0 = performance.now();
+  const { values } = await evaluateImageCheckpoint(dir, b.settings, scorer.metric, scorer.ref, [m.ciSeed], faults);
+  const seconds = (performance.now() - t0) / 1000;
+  const v = values[0];
+  const metrics: MetricCheck[] = [{ metric: metricColumns(b.settings.metric).fd, value: v.fd, baseline: m.fd.mean, tolerance: m.fd.tolerance, ok: v.fd <= m.fd.tolerance }];
+  const note = v.note ?? (v.nonFinite > 0 ? `${v.nonFinite} non-finite sample values (scored as 0)` : undefined);
+  return { kind: metrics.every((c) => c.ok) ? 'pass' : 'regressed', id: m.id, metrics, seconds, ...(note ? { note } : {}) };
+}
