@@ -52,6 +52,13 @@ export interface NativeAddon {
   dsyevd(n: number, A: Float64Array, w: Float64Array, vectors?: boolean): number;
   /** LAPACK dpotrf: A = L·Lᵀ, L written to the lower triangle (row-major), the upper left as is. Returns info (k > 0: minor k not PD). */
   dpotrf(n: number, A: Float64Array): number;
+  /**
+   * Fused GroupNorm (+ SiLU when `act`) of x viewed as [B, HW, C] with G groups: y = x·a + c per channel
+   * (a = γ·rstd, c = β − μ·a), and the per-(sample, group) mean and rstd [B, G] the backward needs.
+   */
+  groupNorm(B: number, HW: number, C: number, G: number, eps: number, act: boolean, x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array): void;
+  /** Its gradient: dx [B, HW, C], dγ [C], dβ [C] from dy and the forward's x, γ, β, mean, rstd. */
+  groupNormGrad(B: number, HW: number, C: number, G: number, act: boolean, dy: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** OpenBLAS's thread count (also LAPACK's). */
   setThreads(n: number): void;
   getThreads(): number;

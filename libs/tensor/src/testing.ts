@@ -50,3 +50,6 @@ export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   if (after !== before) expect.fail(`tensor leak: ${after - before} tensor(s) left behind (before ${before}, after ${after})`);
   return out;
 }
+
+/** Whether specs that need @pfgm/native run here (re-exported for libraries that may not import the addon package). */
+export { nativeSpecGate } from '@pfgm/native';

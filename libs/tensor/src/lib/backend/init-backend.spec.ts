@@ -76,11 +76,11 @@ describe('initBackend', () => {
     expect(info.name).toBe('wasm');
     expect(info.native?.threads).toBe(1);
     expect([...(info.native?.kernels ?? [])].sort()).toEqual(
-      ['Add', 'BatchMatMul', 'Concat', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D', 'Multiply', 'Sub', 'Sum', '_FusedMatMul'].sort(),
+      ['Add', 'BatchMatMul', 'Concat', 'Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'FusedConv2D', 'Multiply', 'PfgmGroupNorm', 'PfgmGroupNormGrad', 'Sub', 'Sum', '_FusedMatMul'].sort(),
     );
     expect(info.native?.blas).toMatch(/OpenBLAS/);
     expect(nativeKernelsRegistered()).toBe(true);
-    expect(lines[0]).toMatch(/11 native kernels, OpenBLAS 1 threads/);
+    expect(lines[0]).toMatch(/13 native kernels, OpenBLAS 1 threads/);
     const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
     expect(Array.from(await y.data())).toEqual([3, 3, 3, 3]);
     y.dispose();

@@ -10,6 +10,7 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { activate, fusedMatMul } from './fused-mat-mul.js';
 import { nativeBinaryKernel, nativeConcatKernel, nativeSumKernel } from './native-elementwise.js';
+import { GROUP_NORM_GRAD_KERNEL, GROUP_NORM_KERNEL, nativeGroupNormGradKernel, nativeGroupNormKernel } from './native-group-norm.js';
 import { heap, release, run, sizeOf, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { broadcastIndex, matMulShapes } from './xnn-mat-mul.js';
 
@@ -242,4 +243,6 @@ export const NATIVE_WASM_KERNELS: Readonly<Record<string, (args: never) => tf.Te
   [tf.FusedConv2D]: nativeFusedConv2D,
   [tf.Conv2DBackpropInput]: nativeConv2DBackpropInput,
   [tf.Conv2DBackpropFilter]: nativeConv2DBackpropFilter,
+  [GROUP_NORM_KERNEL]: nativeGroupNormKernel(native) as unknown as (args: never) => tf.TensorInfo,
+  [GROUP_NORM_GRAD_KERNEL]: nativeGroupNormGradKernel(native) as unknown as (args: never) => tf.TensorInfo,
 };
