@@ -53,7 +53,7 @@ describe('initBackend', () => {
       'native tensorflow unavailable (@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed)',
     );
     expect(lines).toEqual([formatBackendInfo(info)]);
-    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 6 kernel fixes\); native tensorflow unavailable/);
+    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 7 kernel fixes\); native tensorflow unavailable/);
     expect(lines[0]).toMatch(/; OpenBLAS kernels off: libopenblas-dev not installed \(cblas.h not found\)$/);
     expect(info.native).toBeUndefined();
     expect(nativeKernelsRegistered()).toBe(false);

@@ -8,6 +8,7 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
 import { gatherV2 } from './gather-blocks.js';
+import { identity } from './identity.js';
 import { stockKernels } from './kernel-utils.js';
 import { NATIVE_WASM_KERNELS, useNativeAddon } from './native-kernels.js';
 import { sum } from './sum-leading-axes.js';
@@ -20,6 +21,7 @@ export const WASM_KERNEL_FIXES: Readonly<Record<string, (args: never) => tf.Tens
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Sum]: sum,
   [tf.GatherV2]: gatherV2,
+  [tf.Identity]: identity,
 };
 
 /** Options of {@link registerWasmKernels}. */
