@@ -46,6 +46,10 @@ export function listImageRuns(modelsDir: string, prefix: string): string[] {
 export async function buildImageBaselines(o: BuildImageOptions): Promise<ImageBaselinesFile> {
   if (!Number.isInteger(o.K) || o.K < 8) throw new Error(`--seeds ${o.K}: need an integer K ≥ 8 to measure the seed spread`);
   if (o.ciSeed >= 1 && o.ciSeed <= o.K) throw new Error(`--ci-seed ${o.ciSeed} is one of the baseline seeds 1..${o.K}; pick one outside so CI is an out-of-sample draw`);
+  const { samples, reference } = o.settings;
+  if (o.settings.metric === 'fid' && (samples <= 2048 || reference.images <= 2048)) {
+    throw new Error(`--metric fid: ${samples} samples and ${reference.images} reference images; FID's 2048-dimensional covariances need more than 2048 of each (e.g. --samples 5000 --batch 500 --ref-images 10000)`);
+  }
   const ids = listImageRuns(o.modelsDir, o.prefix);
   if (ids.length === 0) throw new Error(`${o.modelsDir}: no trained image runs (${o.prefix}*/${RUN_FILES.checkpoint}) found; pass --models <dir>`);
   await selectBackend(o.settings.backend);

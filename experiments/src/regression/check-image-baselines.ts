@@ -40,23 +40,26 @@ export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: I
   await selectBackend(baselines.settings.backend);
   const source: BaselinesSource = { file: opts.path ?? `results/${basename(IMAGE_BASELINES_PATH)}`, regenerate: baselines.regenerate ?? 'npm run baselines-images -w experiments' };
   const models = baselines.models.filter((m) => !opts.only || opts.only.includes(m.id));
-  const scorer = opts.scorer ?? (await loadImageScorer(baselines.settings, opts.inceptionPath));
+  // Loaded on first use: a missing or changed file is reported without loading the metric network.
+  let loaded: Promise<ImageScorer> | undefined;
+  const scorer = (): Promise<ImageScorer> => (loaded ??= opts.scorer ? Promise.resolve(opts.scorer) : loadImageScorer(baselines.settings, opts.inceptionPath));
   try {
     const findings: Finding[] = [];
     for (const m of models) findings.push(await checkModel(baselines, m, root, scorer, opts.faults ?? {}, source));
     return findings;
   } finally {
-    if (!opts.scorer) scorer.dispose();
+    if (loaded && !opts.scorer) await loaded.then((s) => s.dispose(), () => undefined);
   }
 }
 
-async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: string, scorer: ImageScorer, faults: Faults, source: BaselinesSource): Promise<Finding> {
+async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: string, scorer: () => Promise<ImageScorer>, faults: Faults, source: BaselinesSource): Promise<Finding> {
   if (!m.checked) return { kind: 'skipped', id: m.id, reason: m.reason ?? 'not checked' };
   const dir = join(root, m.dir);
   const problem = checkRunFiles(m.id, dir, m, source);
   if (problem) return problem;
+  const { metric, ref } = await scorer();
   const t0 = performance.now();
-  const { values } = await evaluateImageCheckpoint(dir, b.settings, scorer.metric, scorer.ref, [m.ciSeed], faults);
+  const { values } = await evaluateImageCheckpoint(dir, b.settings, metric, ref, [m.ciSeed], faults);
   const seconds = (performance.now() - t0) / 1000;
   const v = values[0];
   const metrics: MetricCheck[] = [{ metric: metricColumns(b.settings.metric).fd, value: v.fd, baseline: m.fd.mean, tolerance: m.fd.tolerance, ok: v.fd <= m.fd.tolerance }];
