@@ -11,6 +11,8 @@ export interface MetricCheck {
   /** Baseline mean (sw2, image metrics) or mean count per seed (far). */
   baseline: number;
   tolerance: number;
+  /** Image metrics only: a value below it is a change too (mean − k·std; the image check is two-sided). */
+  lowerTolerance?: number;
   ok: boolean;
 }
 
@@ -69,7 +71,11 @@ async function checkModel(b: BaselinesFile, m: ModelBaseline, root: string, faul
 function formatMetric(c: MetricCheck): string {
   const value = c.metric === 'far' || !Number.isFinite(c.value) ? String(c.value) : c.value.toFixed(4);
   const digits = c.metric === 'far' ? 0 : 4;
-  return `${c.metric} ${value} ${c.ok ? '≤' : '>'} tolerance ${c.tolerance.toFixed(digits)} (baseline ${c.metric === 'far' ? 'mean count' : 'mean'} ${c.baseline.toFixed(c.metric === 'far' ? 2 : 4)})`;
+  const baseline = `baseline ${c.metric === 'far' ? 'mean count' : 'mean'} ${c.baseline.toFixed(c.metric === 'far' ? 2 : 4)}`;
+  if (c.lowerTolerance === undefined) return `${c.metric} ${value} ${c.ok ? '≤' : '>'} tolerance ${c.tolerance.toFixed(digits)} (${baseline})`;
+  const lower = `lower tolerance ${c.lowerTolerance.toFixed(digits)}`;
+  if (c.value < c.lowerTolerance) return `${c.metric} ${value} < ${lower} (${baseline}, tolerance ${c.tolerance.toFixed(digits)})`;
+  return `${c.metric} ${value} ${c.ok ? '≤' : '>'} tolerance ${c.tolerance.toFixed(digits)} (${baseline}, ${lower})`;
 }
 
 /** One line per finding: model, metric, value, baseline and tolerance, or what is wrong with the file. */

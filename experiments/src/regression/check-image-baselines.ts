@@ -28,8 +28,8 @@ export interface ImageCheckOptions {
 /**
  * Re-evaluates every checked image model of `baselines` at its CI seed with the metric the file names
  * (`settings.metric`: FD-FMNIST, Inception FID, …) on the backend it was measured on: a missing or changed (sha256)
- * checkpoint or config is reported as such; otherwise the metric is compared with its tolerance (above, or not finite:
- * a regression). The findings are those of the toy check (check-baselines.ts), so `formatFinding` and `allPassed` apply.
+ * checkpoint or config is reported as such; otherwise the metric is compared with its tolerances (above the upper, below the
+ * lower, or not finite: a regression). The findings are those of the toy check (check-baselines.ts), so `formatFinding` and `allPassed` apply.
  */
 export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: ImageCheckOptions = {}): Promise<Finding[]> {
   const root = opts.root ?? REPO_ROOT;
@@ -62,7 +62,8 @@ async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: st
   const { values } = await evaluateImageCheckpoint(dir, b.settings, metric, ref, [m.ciSeed], faults);
   const seconds = (performance.now() - t0) / 1000;
   const v = values[0];
-  const metrics: MetricCheck[] = [{ metric: metricColumns(b.settings.metric).fd, value: v.fd, baseline: m.fd.mean, tolerance: m.fd.tolerance, ok: v.fd <= m.fd.tolerance }];
+  const { mean, tolerance, lowerTolerance } = m.fd;
+  const metrics: MetricCheck[] = [{ metric: metricColumns(b.settings.metric).fd, value: v.fd, baseline: mean, tolerance, lowerTolerance, ok: v.fd <= tolerance && v.fd >= lowerTolerance }];
   const note = v.note ?? (v.nonFinite > 0 ? `${v.nonFinite} non-finite sample values (scored as 0)` : undefined);
   return { kind: metrics.every((c) => c.ok) ? 'pass' : 'regressed', id: m.id, metrics, seconds, ...(note ? { note } : {}) };
 }
