@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
+#include <pthread.h>
 #include <node_api.h>
 
 // LAPACK (Fortran symbols, provided by OpenBLAS's bundled LAPACK): symmetric eigensolvers.
@@ -229,6 +230,147 @@ static int pointwise(const Conv *c) {
          c->wo == c->w;
 }
 
+
+// ---- Direct convolution for narrow layers (Ci ≤ 32, Co ∈ {16, 32}; the loops also take 48 and 64): the U-Net's 16–64-channel 3×3 convolutions spend most of
+// an im2col + sgemm call writing and re-reading the 9·Ci-wide im2col matrix; here each output pixel's Co sums stay in
+// vector registers (forward) or the [kh, kw, Ci, Co] gradient stays in L1 (dW). Samples are split over threads. ----
+
+#define DIRECT_MAX_C 64
+#define CONV_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+// 16 floats: one AVX-512 register (two AVX2 or four SSE registers in the other clones); aligned(4) allows
+// unaligned loads and stores through it.
+typedef float v16f __attribute__((vector_size(64), aligned(4)));
+
+// y[n, i, j, :] for samples [n0, n1), Co = 16·NV; the NV accumulators of a pixel stay in registers.
+static inline __attribute__((always_inline)) void direct_fwd_body(const Conv *c, const float *x, const float *w, float *y, int64_t n0, int64_t n1, const int NV) {
+  const int64_t Ci = c->ci, CO = 16 * NV;
+  for (int64_t n = n0; n < n1; n++)
+    for (int64_t i = 0; i < c->ho; i++)
+      for (int64_t j = 0; j < c->wo; j++) {
+        v16f acc[4] = {{0}, {0}, {0}, {0}};
+        for (int64_t a = 0; a < c->kh; a++) {
+          int64_t yy = i * c->sh + a * c->dh - c->pt;
+          if (yy < 0 || yy >= c->h) continue;
+          for (int64_t b = 0; b < c->kw; b++) {
+            int64_t xx = j * c->sw + b * c->dw - c->pl;
+            if (xx < 0 || xx >= c->w) continue;
+            const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
+            const float *wp = w + (a * c->kw + b) * Ci * CO;
+            for (int64_t k = 0; k < Ci; k++) {
+              const float xv = xp[k];
+              const v16f *wr = (const v16f *)(wp + k * CO);
+              for (int v = 0; v < NV; v++) acc[v] += wr[v] * xv;
+            }
+          }
+        }
+        v16f *yp = (v16f *)(y + ((n * c->ho + i) * c->wo + j) * CO);
+        for (int v = 0; v < NV; v++) yp[v] = acc[v];
+      }
+}
+
+CONV_CLONES static void direct_fwd(const Conv *c, const float *x, const float *w, float *y, int64_t n0, int64_t n1) {
+  switch (c->co) {
+    case 16: direct_fwd_body(c, x, w, y, n0, n1, 1); break;
+    case 32: direct_fwd_body(c, x, w, y, n0, n1, 2); break;
+    case 48: direct_fwd_body(c, x, w, y, n0, n1, 3); break;
+    default: direct_fwd_body(c, x, w, y, n0, n1, 4); break;  // 64 (direct_ok admits only these widths)
+  }
+}
+
+// dw [kh, kw, Ci, Co] = Σ over samples [n0, n1) of x-patch ⊗ dy (dw overwritten); a pixel's dy row stays in registers.
+static inline __attribute__((always_inline)) void direct_dw_body(const Conv *c, const float *x, const float *dy, float *dw, int64_t n0, int64_t n1, const int NV) {
+  const int64_t Ci = c->ci, CO = 16 * NV;
+  memset(dw, 0, (size_t)(c->kh * c->kw * Ci * CO) * sizeof(float));
+  for (int64_t n = n0; n < n1; n++)
+    for (int64_t i = 0; i < c->ho; i++)
+      for (int64_t j = 0; j < c->wo; j++) {
+        const v16f *gp = (const v16f *)(dy + ((n * c->ho + i) * c->wo + j) * CO);
+        v16f g[4];
+        for (int v = 0; v < NV; v++) g[v] = gp[v];
+        for (int64_t a = 0; a < c->kh; a++) {
+          int64_t yy = i * c->sh + a * c->dh - c->pt;
+          if (yy < 0 || yy >= c->h) continue;
+          for (int64_t b = 0; b < c->kw; b++) {
+            int64_t xx = j * c->sw + b * c->dw - c->pl;
+            if (xx < 0 || xx >= c->w) continue;
+            const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
+            float *wp = dw + (a * c->kw + b) * Ci * CO;
+            for (int64_t k = 0; k < Ci; k++) {
+              const float xv = xp[k];
+              v16f *wr = (v16f *)(wp + k * CO);
+              for (int v = 0; v < NV; v++) wr[v] += g[v] * xv;
+            }
+          }
+        }
+      }
+}
+
+CONV_CLONES static void direct_dw(const Conv *c, const float *x, const float *dy, float *dw, int64_t n0, int64_t n1) {
+  switch (c->co) {
+    case 16: direct_dw_body(c, x, dy, dw, n0, n1, 1); break;
+    case 32: direct_dw_body(c, x, dy, dw, n0, n1, 2); break;
+    case 48: direct_dw_body(c, x, dy, dw, n0, n1, 3); break;
+    default: direct_dw_body(c, x, dy, dw, n0, n1, 4); break;
+  }
+}
+
+// Where the direct loops beat im2col + sgemm (measured, 3×3, batch 32, 2 threads: 28×28 16→16 1.4 vs 2.5–4.5 ms,
+// 14×14 32→32 0.9 vs 1.2 ms; at 64 channels sgemm's blocking wins).
+static int direct_ok(const Conv *c) {
+  return c->ci > 0 && c->ci <= 32 && c->n > 0 && (c->co == 16 || c->co == 32);
+}
+
+typedef struct {
+  const Conv *c;
+  int bwd;  // 0: forward into p2; 1: filter gradient into p2
+  const float *p0, *p1;
+  float *p2;
+  int64_t n0, n1;
+} DirectJob;
+
+static void *direct_job(void *arg) {
+  DirectJob *j = arg;
+  if (j->bwd) direct_dw(j->c, j->p0, j->p1, j->p2, j->n0, j->n1);
+  else direct_fwd(j->c, j->p0, j->p1, j->p2, j->n0, j->n1);
+  return NULL;
+}
+
+// Forward (p0 = x, p1 = w → p2 = y) or filter gradient (p0 = x, p1 = dy → p2 = dw) over OpenBLAS's thread count
+// (PFGM_THREADS), splitting the batch; each extra thread sums its own dw, added at the end. Returns 0 on allocation failure.
+static int direct_conv(const Conv *c, int bwd, const float *p0, const float *p1, float *p2) {
+  int threads = openblas_get_num_threads();
+  if (threads > c->n) threads = (int)c->n;
+  if (threads > 8) threads = 8;
+  if (threads < 2 || c->n * c->ho * c->wo * c->ci * c->co < (int64_t)1 << 18) {
+    DirectJob j = {c, bwd, p0, p1, p2, 0, c->n};
+    direct_job(&j);
+    return 1;
+  }
+  int64_t ws = c->kh * c->kw * c->ci * c->co;
+  DirectJob jobs[8];
+  pthread_t tid[8];
+  float *part = bwd ? malloc((size_t)((threads - 1) * ws) * sizeof(float)) : NULL;
+  if (bwd && part == NULL) return 0;
+  for (int t = 0; t < threads; t++) {
+    int64_t n0 = c->n * t / threads, n1 = c->n * (t + 1) / threads;
+    jobs[t] = (DirectJob){c, bwd, p0, p1, bwd && t > 0 ? part + (t - 1) * ws : p2, n0, n1};
+  }
+  int started[8] = {0};
+  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tid[t], NULL, direct_job, &jobs[t]) == 0;
+  direct_job(&jobs[0]);
+  for (int t = 1; t < threads; t++) {
+    if (started[t]) pthread_join(tid[t], NULL);
+    else direct_job(&jobs[t]);  // no thread: do its share here
+  }
+  if (bwd) {
+    for (int t = 1; t < threads; t++)
+      for (int64_t k = 0; k < ws; k++) p2[k] += part[(t - 1) * ws + k];
+    free(part);
+  }
+  return 1;
+}
+
 typedef enum { FWD, BWD_INPUT, BWD_FILTER } ConvOp;
 
 // A second scratch buffer (the flipped filter of the stride-1 input gradient), also per thread.
@@ -261,6 +403,7 @@ static int conv_compute(const Conv *cp, ConvOp op, const float *p0, const float 
     memset(p2, 0, (size_t)ws * sizeof(float));
     if (R == 0 || xs == 0) return 1;
   }
+  if (direct_ok(&c) && !pointwise(&c) && (op == FWD || op == BWD_FILTER)) return direct_conv(&c, op == BWD_FILTER, p0, p1, p2);
   if (pointwise(&c)) {
     int ci = (int)(c.ci > 0 ? c.ci : 1), co = (int)(c.co > 0 ? c.co : 1);
     if (op == FWD)

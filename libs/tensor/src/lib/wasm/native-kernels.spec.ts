@@ -116,6 +116,9 @@ interface ConvCase {
 const convCases: ConvCase[] = [
   { x: [4, 28, 28, 32], k: [3, 3], co: 32, s: [1, 1], pad: 'same' }, // the 28×28 U-Net's main conv
   { x: [2, 16, 16, 64], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
+  { x: [5, 12, 12, 24], k: [3, 3], co: 32, s: [1, 1], pad: 'same' }, // direct path: odd batch over threads, Ci not a multiple of 16
+  { x: [3, 10, 10, 7], k: [3, 3], co: 16, s: [2, 2], pad: 'same' }, // direct path with stride 2
+  { x: [2, 8, 8, 96], k: [3, 3], co: 80, s: [1, 1], pad: 'same' }, // channels > 64: im2col + sgemm
   { x: [2, 16, 16, 32], k: [1, 1], co: 64, s: [1, 1], pad: 'valid' }, // 1×1 skip: one plain product
   { x: [2, 28, 28, 16], k: [3, 3], co: 1, s: [1, 1], pad: 'same' }, // output layer (Co = 1)
   { x: [2, 28, 28, 1], k: [3, 3], co: 16, s: [1, 1], pad: 'same' }, // input layer (Ci = 1: forward stays on XNNPACK)
@@ -134,6 +137,7 @@ const convCases: ConvCase[] = [
 const dilated: ConvCase[] = [
   { x: [2, 11, 10, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'same', d: [2, 2] },
   { x: [2, 11, 10, 3], k: [3, 2], co: 4, s: [1, 1], pad: 'valid', d: [2, 3] },
+  { x: [2, 11, 10, 5], k: [3, 3], co: 16, s: [1, 1], pad: 'same', d: [2, 2] }, // direct path
 ];
 
 const convOut = (c: ConvCase) =>
@@ -150,7 +154,7 @@ describe.skipIf(!gate.available)('OpenBLAS Conv2D / FusedConv2D vs cpu', () => {
   });
 
   it.each(['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', 'prelu'] as const)('FusedConv2D, bias [Co], %s', async (act) => {
-    const c = convCases[5];
+    const c = convCases[8];
     const inputs = [randn(c.x, 300), randn([...c.k, c.x[3], c.co], 301), randn([c.co], 302), randn([c.co], 303)];
     const { wasm, cpu } = await wasmAndCpu(inputs, (x, w, bias, alpha) =>
       tf.fused.conv2d({
