@@ -125,3 +125,27 @@ describe('the released preset of cifar10-table and d-sweep (fixtures, wasm)', ()
     expect(existsSync(join(out, 'cifar10-table'))).toBe(false);
   }, 300_000);
 });
+
+// Issue 14: a claims preset end to end on a tiny budget (24 steps; 2 seeds × 2 methods × Euler 2/3 steps, one sampling-noise
+// draw): every cell per seed, the seed and sampling seed in the rows, and the claims report (verdicts with intervals,
+// per-cell summary, noise table, loss curves) written. ≈ 40 s on 2 idle cores.
+describe('the claims preset (euler-sweep, tiny override, wasm)', () => {
+  it('runs every cell per seed and writes claims.md / claims.csv / summary.csv / loss curves', async () => {
+    const exp = EXPERIMENTS['euler-sweep'];
+    const ci = exp.presets.ci as ImageTableConfig;
+    const override = {
+      data: ci.data, netOverrides: ci.netOverrides, steps: 24, batchSize: 16, warmup: 2, emaBeta: 0.9, referenceSize: 64, samples: 160, refImages: 256, evalBatch: 80,
+      rk45MaxSteps: 20, gridImages: 4, seeds: [1, 2], noiseDraws: 1, solvers: [{ solver: 'euler', nfe: 2 }, { solver: 'euler', nfe: 3 }],
+    };
+    const r = await runExperiment(exp, { preset: 'claims', out: root, runId: 'claims', log, override });
+    expect(r.ran).toBe(2 * 2 * 2 + 2); // methods × solvers × seeds + one noise draw per method
+    expect(r.rows.map((row) => `${row.method} ${row.seed}/${row.sampling_seed}`).sort()).toEqual(
+      ['PFGM 1/1', 'PFGM 1/1', 'PFGM 1/1001', 'PFGM 2/2', 'PFGM 2/2', 'VP-ODE 1/1', 'VP-ODE 1/1', 'VP-ODE 1/1001', 'VP-ODE 2/2', 'VP-ODE 2/2'],
+    );
+    for (const f of ['claims.md', 'claims.csv', 'summary.csv', 'loss-curves.png', 'fd-vs-nfe-euler.png']) expect(r.files, f).toContain(f);
+    const md = readFileSync(join(r.dir, 'claims.md'), 'utf8');
+    expect(md).toMatch(/\*\*Verdict: (reproduced|not reproduced|inconclusive at this scale): FD degradation from NFE 3 to NFE 2/);
+    expect(md).toMatch(/## FD's own sampling noise/);
+    expect(readFileSync(join(r.dir, 'summary.csv'), 'utf8').split('\n')[0]).toMatch(/^method,D,net,solver,alpha,quant_bits,seeds,fd_fmnist_mean,fd_fmnist_sd,fd_fmnist_ci95/);
+  }, 900_000);
+});
