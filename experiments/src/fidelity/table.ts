@@ -680,7 +680,7 @@ const presets: FidelityEntry[] = [
     value: { steps: 2000, batchSize: 32, lr: 1e-3, warmup: 100, ema: 0.999, referenceSize: 2048, weights: 'ema', channels: 16, dropout: 0 },
     official: PFGM_PAPER_BUDGET,
     source: [PF('configs/default_cifar10_configs.py:10', 'n_iters'), PF('configs/poisson/cifar10_ddpmpp.py:27-28', 'batch_size'), PF('configs/poisson/cifar10_ddpmpp.py:57-60', 'ema_rate', 'nf')],
-    note: 'CPU budget (2 shared cores): a 189k-parameter U-Net, 2000 steps (≈ 0.15 % of 1.3M; 800 before the OpenBLAS kernels of issue 13 made the step ≈ 2.5–3× faster) at batch 32 with lr 1e-3 and 100 warm-up steps so it learns at all; samples use the EMA (0.999 with score_sde\'s warm-up, see train-ema-warmup). The committed 2026-11/12 fmnist-table and euler-sweep cpu runs used the 800-step budget with the raw weights (their config.json). Changes every FD-FMNIST and bits/dim number of the committed tables (they are far from converged models\' values).',
+    note: 'CPU budget (2 shared cores): a 189k-parameter U-Net, 2000 steps (≈ 0.15 % of 1.3M; 800 before the OpenBLAS kernels of issue 13: 2.24 steps/s idle, ≈ 15 min per model) at batch 32 with lr 1e-3 and 100 warm-up steps so it learns at all; samples use the EMA (0.999 with score_sde\'s warm-up, see train-ema-warmup). The committed 2026-11/12 fmnist-table and euler-sweep cpu runs used the 800-step budget with the raw weights (their config.json). Changes every FD-FMNIST and bits/dim number of the committed tables (they are far from converged models\' values).',
   },
   {
     id: 'preset-fmnist-claims', group: 'Experiment presets vs the papers', what: 'claims preset (issue 14): training budget, seeds and samples per cell',
