@@ -3,7 +3,7 @@ import type { ImageSweepConfig } from './image-sweep.js';
 /**
  * CIFAR-10 budgets; FID against the training set as the papers (`refSplit: 'test'` is the option). `paper`: the papers' scale (GPU). `cpu`: real CIFAR-10 and pytorch-fid Inception weights (a clear
  * error names how to provide them), small U-Nets, ~an hour of training per table here: 3000 steps per model since the
- * OpenBLAS kernels (issue 13) made the 32×32 training step ≈ 2.4× faster than plain wasm (it was 1500 steps). `ci`: the generated CIFAR-format
+ * OpenBLAS kernels (issue 13) made the 32×32 training step ≈ 2× faster than plain wasm (1.98× in the idle bench; it was 1500 steps). `ci`: the generated CIFAR-format
  * stand-in and synthetic Inception weights — a plumbing check, labelled so in every output.
  */
 export const CIFAR_BASE: Record<'paper' | 'cpu' | 'ci', ImageSweepConfig> = {
