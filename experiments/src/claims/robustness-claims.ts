@@ -1,6 +1,6 @@
 import type { Row } from '../harness/experiment.js';
-import { difference, fmtInterval, judge, pairedDiffs, type ClaimResult, type Comparison } from './claim.js';
-import { combineVerdicts } from './verdict.js';
+import { difference, fmtInterval, pairedDiffs, type ClaimResult, type Comparison } from './claim.js';
+import { combineVerdicts, verdictOf } from './verdict.js';
 
 type Kind = 'noise' | 'steps' | 'quantization';
 
@@ -40,9 +40,13 @@ export function robustnessClaim(rows: readonly Row[], fd: string, ds: readonly n
     const label = kind === 'noise' ? `α = ${level}` : kind === 'steps' ? `${level} Heun steps` : `${level}-bit weights`;
     return [{ kind, comparisons: ds.map((d) => ({ what: `${label}: FD degradation, EDM − D = ${d}`, interval: difference(degr(Infinity, kind, level), degr(d, kind, level)) })) }];
   });
-  const all = parts.flatMap((p) => p.comparisons);
-  const r = judge(`4. PFGM++ with finite D (${ds.join(', ')}) degrades less than EDM under noise injection, fewer steps and quantization`, 'PFGM++ paper, §5.3 / Fig. 5', all, () => '');
-  const perKind = parts.map((p) => ({ kind: p.kind, verdict: judge('', '', p.comparisons, () => '').verdict, text: p.comparisons.map((c) => fmtInterval(c.interval)).join(' / ') }));
+  const perKind = parts.map((p) => ({ kind: p.kind, verdict: verdictOf(p.comparisons.map((c) => c.interval)), text: p.comparisons.map((c) => fmtInterval(c.interval)).join(' / ') }));
   const verdict = combineVerdicts(perKind.map((p) => p.verdict));
-  return { ...r, verdict, summary: `${verdict}: ${perKind.map((p) => `${p.kind} ${p.verdict} (EDM − D degradation ${p.text})`).join('; ')}` };
+  return {
+    claim: `4. PFGM++ with finite D (${ds.join(', ')}) degrades less than EDM under noise injection, fewer steps and quantization`,
+    source: 'PFGM++ paper, §5.3 / Fig. 5',
+    verdict,
+    summary: `${verdict}: ${perKind.map((p) => `${p.kind} ${p.verdict} (EDM − D degradation ${p.text})`).join('; ')}`,
+    comparisons: parts.flatMap((p) => p.comparisons),
+  };
 }

@@ -72,6 +72,8 @@ const READER: Record<string, { path: string; says: (m: ReleasedModel) => string[
   'NVlabs+edm': { path: 'README.md', says: (m) => [String(m.file)] },
 };
 
+// Skipped only where the local mirrors of the official repositories (fetched into /work/.mirror for fixture
+// generation, never committed) are absent: the file names and published numbers are then pinned by the specs above.
 describe.skipIf(!haveMirrors)('released models against the official READMEs (local mirrors of the official repositories)', () => {
   it.each(RELEASED_MODELS.map((m) => [m.id, m] as const))('%s: the README links its URL with its published FID; the official code reads its file name', (_id, m) => {
     const repo = (REPO_OF.find(([re]) => re.test(m.published.source)) as [RegExp, string])[1];
