@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "pfgm_native",
-      "sources": ["src/pfgm_native.c"],
+      "sources": ["<!@(ls src/*.c)"],
       "cflags": ["-O3", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": ["-lopenblas", "-lm"]
     }
