@@ -59,6 +59,17 @@ export interface NativeAddon {
   groupNorm(B: number, HW: number, C: number, G: number, eps: number, act: boolean, x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array): void;
   /** Its gradient: dx [B, HW, C], dγ [C], dβ [C] from dy and the forward's x, γ, β, mean, rstd. */
   groupNormGrad(B: number, HW: number, C: number, G: number, act: boolean, dy: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+  /**
+   * One weight's Adam update (optimizer.c): m' = m·β1 + g·(1−β1), v' = v·β2 + g²·(1−β2), w' = w − s·m'/(√v' + ε̂),
+   * float32 in @pfgm/train's composite order (bit-identical); the outputs have w's length.
+   */
+  adam(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, wOut: Float32Array, mOut: Float32Array, vOut: Float32Array, beta1: number, beta2: number, stepSize: number, epsHat: number): void;
+  /** One EMA update: out = ema·β + w·(1−β), float32. */
+  ema(ema: Float32Array, w: Float32Array, out: Float32Array, beta: number): void;
+  /** Σ x² over the whole array, accumulated in float64. */
+  sumSquares(x: Float32Array): number;
+  /** out = x·s (s rounded to float32). */
+  scale(x: Float32Array, out: Float32Array, s: number): void;
   /** OpenBLAS's thread count (also LAPACK's). */
   setThreads(n: number): void;
   getThreads(): number;

@@ -210,3 +210,37 @@ describe('@pfgm/native', () => {
     });
   });
 });
+
+describe.skipIf(!gate.available)('@pfgm/native optimizer updates (optimizer.c)', () => {
+  const f32 = Math.fround;
+
+  it('adam matches the float32 composite step by step (bit-identical), sizes 1, 7 and 37', () => {
+    const addon = requireNative();
+    for (const n of [1, 7, 37]) {
+      const [w, g, m, v] = [fill(n, 1), fill(n, 2), fill(n, 3), fill(n, 4).map(Math.abs)];
+      const out = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      const [b1, b2, s, eh] = [0.9, 0.999, 1e-3, 1e-8 * Math.sqrt(1 - 0.999 ** 3)];
+      addon.adam(w, g, m, v, out[0], out[1], out[2], b1, b2, s, eh);
+      for (let i = 0; i < n; i++) {
+        const mn = f32(f32(m[i] * f32(b1)) + f32(g[i] * f32(1 - b1)));
+        const vn = f32(f32(v[i] * f32(b2)) + f32(f32(g[i] * g[i]) * f32(1 - b2)));
+        const wn = f32(w[i] - f32(f32(s) * f32(mn / f32(f32(Math.sqrt(vn)) + f32(eh)))));
+        expect([out[0][i], out[1][i], out[2][i]]).toEqual([wn, mn, vn]);
+      }
+    }
+  });
+
+  it('ema, scale and sumSquares (float64); arrays shorter than the first throw', () => {
+    const addon = requireNative();
+    const [e, w, o] = [fill(19, 5), fill(19, 6), new Float32Array(19)];
+    addon.ema(e, w, o, 0.999);
+    for (let i = 0; i < 19; i++) expect(o[i]).toBe(f32(f32(e[i] * f32(0.999)) + f32(w[i] * f32(1 - 0.999))));
+    addon.scale(w, o, 0.3);
+    for (let i = 0; i < 19; i++) expect(o[i]).toBe(f32(w[i] * f32(0.3)));
+    let ref = 0;
+    for (let i = 0; i < 19; i++) ref += w[i] * w[i];
+    expect(addon.sumSquares(w)).toBeCloseTo(ref, 14);
+    expect(() => addon.ema(e, new Float32Array(3), o, 0.9)).toThrow(RangeError);
+    expect(() => addon.adam(e, w, w, w, o, o, new Float32Array(2), 0.9, 0.999, 1, 1e-8)).toThrow(RangeError);
+  });
+});
