@@ -98,8 +98,49 @@ function main() {
   return record(true, null, { blas: check.out.trim(), nodedir: dir });
 }
 
+/**
+ * One build at a time in build/: node-gyp's `rebuild` deletes and rewrites the folder, so two concurrent builds
+ * (two shells, or an install during a rebuild) corrupt each other. The lock is a directory holding the builder's pid;
+ * a lock whose process is gone is taken over. Waits up to 10 minutes.
+ */
+function withBuildLock(fn) {
+  const lock = path.join(root, '.build-lock');
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err?.code !== 'EEXIST') throw err;
+      let holder = NaN;
+      try {
+        holder = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+      } catch {
+        // The holder has created the directory but not yet written its pid.
+      }
+      let alive = true;
+      if (Number.isInteger(holder) && holder > 0) {
+        try {
+          process.kill(holder, 0);
+        } catch (e) {
+          alive = e?.code === 'EPERM';
+        }
+      }
+      if (!alive) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`another build of the addon holds ${lock} (pid ${holder}); remove it if no build runs`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 try {
-  main();
+  withBuildLock(main);
 } catch (err) {
   try {
     record(false, `build script error: ${err?.message ?? err}`);
