@@ -23,7 +23,8 @@ function sh(cmd, args, opts = {}) {
 function record(ok, reason, extra = {}) {
   fs.mkdirSync(buildDir, { recursive: true });
   const status = { ok, reason, node: process.version, builtAt: new Date().toISOString(), ...extra };
-  fs.writeFileSync(statusFile, `${JSON.stringify(status, null, 2)}\n`);
+  fs.writeFileSync(`${statusFile}.${process.pid}`, `${JSON.stringify(status, null, 2)}\n`);
+  fs.renameSync(`${statusFile}.${process.pid}`, statusFile);
   console.log(ok ? `@pfgm/native: addon built (${extra.blas ?? 'OpenBLAS'})` : `@pfgm/native: not built: ${reason} (plain wasm will be used)`);
 }
 
@@ -82,20 +83,34 @@ function main() {
   if (dir == null) return record(false, `Node headers not found (no include/node/node_api.h beside ${process.execPath} or in /usr, /usr/local)`);
   const gyp = nodeGyp();
   if (gyp == null) return record(false, "npm's node-gyp not found (set npm_config_node_gyp)");
-  const r = sh(process.execPath, [gyp, 'rebuild', `--nodedir=${dir}`, '--jobs=1'], { cwd: root, env: { ...process.env, npm_config_nodedir: dir } });
-  if (!r.ok) {
-    const lines = r.out.split('\n').filter((l) => /error/i.test(l)).slice(0, 3);
-    return record(false, `node-gyp failed: ${lines.join(' | ') || r.out.slice(-300)}`);
+  // Built in a scratch copy of the sources, then renamed into build/Release: a build never leaves build/ half-written
+  // (running processes and concurrent test runs keep the previous addon until the new one is complete).
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pfgm-native-build-'));
+  try {
+    fs.copyFileSync(path.join(root, 'binding.gyp'), path.join(work, 'binding.gyp'));
+    fs.cpSync(path.join(root, 'src'), path.join(work, 'src'), { recursive: true, filter: (f) => !/\.(ts|js)$/.test(f) });
+    const r = sh(process.execPath, [gyp, 'rebuild', `--nodedir=${dir}`, '--jobs=1'], { cwd: work, env: { ...process.env, npm_config_nodedir: dir } });
+    if (!r.ok) {
+      const lines = r.out.split('\n').filter((l) => /error/i.test(l)).slice(0, 3);
+      return record(false, `node-gyp failed: ${lines.join(' | ') || r.out.slice(-300)}`);
+    }
+    const built = path.join(work, 'build', 'Release', 'pfgm_native.node');
+    // Load and run it once in a child process: a binary that links but fails to load is reported now, not later.
+    const check = sh(process.execPath, [
+      '-e',
+      `const m=require(${JSON.stringify(built)});` +
+        'const a=new Float32Array([1,2,3,4]),c=new Float32Array(4);m.sgemm(false,false,2,2,2,1,a,0,2,a,0,2,0,c,0,2);' +
+        'if(c.join()!=="7,10,15,22")throw new Error("sgemm gave "+c.join());console.log(m.config())',
+    ]);
+    if (!check.ok) return record(false, `the addon built but does not load: ${check.out.split('\n')[0]}`);
+    const target = path.join(buildDir, 'Release', 'pfgm_native.node');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(built, `${target}.${process.pid}`);
+    fs.renameSync(`${target}.${process.pid}`, target);
+    return record(true, null, { blas: check.out.trim(), nodedir: dir });
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
   }
-  // Load and run it once in a child process: a binary that links but fails to load is reported now, not later.
-  const check = sh(process.execPath, [
-    '-e',
-    `const m=require(${JSON.stringify(path.join(buildDir, 'Release/pfgm_native.node'))});` +
-      'const a=new Float32Array([1,2,3,4]),c=new Float32Array(4);m.sgemm(false,false,2,2,2,1,a,0,2,a,0,2,0,c,0,2);' +
-      'if(c.join()!=="7,10,15,22")throw new Error("sgemm gave "+c.join());console.log(m.config())',
-  ]);
-  if (!check.ok) return record(false, `the addon built but does not load: ${check.out.split('\n')[0]}`);
-  return record(true, null, { blas: check.out.trim(), nodedir: dir });
 }
 
 /**
