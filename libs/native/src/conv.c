@@ -95,9 +95,10 @@ static int pointwise(const Conv *c) {
 }
 
 
-// ---- Direct convolution for narrow layers (Ci ≤ 32, Co ∈ {16, 32}; the loops also take 48 and 64): the U-Net's 16–64-channel 3×3 convolutions spend most of
-// an im2col + sgemm call writing and re-reading the 9·Ci-wide im2col matrix; here each output pixel's Co sums stay in
-// vector registers (forward) or the [kh, kw, Ci, Co] gradient stays in L1 (dW). Samples are split over threads. ----
+// ---- Direct convolution for narrow layers (Co ∈ {16, 32, 48, 64}, Ci ≤ 128): the U-Net's 16–64-channel 3×3
+// convolutions spend most of an im2col + sgemm call writing and re-reading the 9·Ci-wide im2col matrix; here a block of
+// output pixels' Co sums stays in vector registers (forward) or the [kh, kw, Ci, Co] gradient stays in cache (dW).
+// Samples are split over threads. ----
 
 #define DIRECT_MAX_C 64
 #define CONV_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
@@ -106,30 +107,60 @@ static int pointwise(const Conv *c) {
 // unaligned loads and stores through it.
 typedef float v16f __attribute__((vector_size(64), aligned(4)));
 
-// y[n, i, j, :] for samples [n0, n1), Co = 16·NV; the NV accumulators of a pixel stay in registers.
+// Whether output column j reads only columns inside the image (no horizontal padding) for every tap.
+static inline int interior_col(const Conv *c, int64_t j) {
+  return j * c->sw - c->pl >= 0 && j * c->sw + (c->kw - 1) * c->dw - c->pl < c->w;
+}
+
+// Pixels per register block: P·NV accumulators plus NV filter rows fit AVX-512's 32 registers.
+#define BLOCK_P(NV) ((NV) == 1 ? 8 : (NV) == 2 ? 6 : 4)
+
+// y[n, i, j0 .. j0+P) (Co = 16·NV) where every tap is inside horizontally (interior_col of j0 and j0+P−1): per tap and
+// input channel, NV filter rows are loaded once and used by P pixels, so the loop is FMA-bound, not load-bound
+// (P = 1 is the edge case, with the horizontal bounds checked per tap).
+static inline __attribute__((always_inline)) void direct_fwd_pixels(const Conv *c, const float *x, const float *w, float *y, int64_t n, int64_t i, int64_t j0, const int NV, const int P, const int edge) {
+  const int64_t Ci = c->ci, CO = 16 * NV, sx = c->sw * Ci;
+  v16f acc[8][4];
+  for (int p = 0; p < P; p++)
+    for (int v = 0; v < NV; v++) acc[p][v] = (v16f){0};
+  for (int64_t a = 0; a < c->kh; a++) {
+    int64_t yy = i * c->sh + a * c->dh - c->pt;
+    if (yy < 0 || yy >= c->h) continue;
+    for (int64_t b = 0; b < c->kw; b++) {
+      int64_t xx = j0 * c->sw + b * c->dw - c->pl;
+      if (edge && (xx < 0 || xx >= c->w)) continue;
+      const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
+      const float *wp = w + (a * c->kw + b) * Ci * CO;
+      for (int64_t k = 0; k < Ci; k++) {
+        const v16f *wr = (const v16f *)(wp + k * CO);
+        v16f wv[4];
+        for (int v = 0; v < NV; v++) wv[v] = wr[v];
+        for (int p = 0; p < P; p++) {
+          const float xv = xp[p * sx + k];
+          for (int v = 0; v < NV; v++) acc[p][v] += wv[v] * xv;
+        }
+      }
+    }
+  }
+  for (int p = 0; p < P; p++) {
+    v16f *yp = (v16f *)(y + ((n * c->ho + i) * c->wo + j0 + p) * CO);
+    for (int v = 0; v < NV; v++) yp[v] = acc[p][v];
+  }
+}
+
+// y[n, i, j, :] for samples [n0, n1), Co = 16·NV: interior columns in blocks of BLOCK_P(NV) pixels, the rest one by one.
 static inline __attribute__((always_inline)) void direct_fwd_body(const Conv *c, const float *x, const float *w, float *y, int64_t n0, int64_t n1, const int NV) {
-  const int64_t Ci = c->ci, CO = 16 * NV;
+  const int P = BLOCK_P(NV);
   for (int64_t n = n0; n < n1; n++)
     for (int64_t i = 0; i < c->ho; i++)
-      for (int64_t j = 0; j < c->wo; j++) {
-        v16f acc[4] = {{0}, {0}, {0}, {0}};
-        for (int64_t a = 0; a < c->kh; a++) {
-          int64_t yy = i * c->sh + a * c->dh - c->pt;
-          if (yy < 0 || yy >= c->h) continue;
-          for (int64_t b = 0; b < c->kw; b++) {
-            int64_t xx = j * c->sw + b * c->dw - c->pl;
-            if (xx < 0 || xx >= c->w) continue;
-            const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
-            const float *wp = w + (a * c->kw + b) * Ci * CO;
-            for (int64_t k = 0; k < Ci; k++) {
-              const float xv = xp[k];
-              const v16f *wr = (const v16f *)(wp + k * CO);
-              for (int v = 0; v < NV; v++) acc[v] += wr[v] * xv;
-            }
-          }
+      for (int64_t j = 0; j < c->wo;) {
+        if (j + P <= c->wo && interior_col(c, j) && interior_col(c, j + P - 1)) {
+          direct_fwd_pixels(c, x, w, y, n, i, j, NV, P, 0);
+          j += P;
+        } else {
+          direct_fwd_pixels(c, x, w, y, n, i, j, NV, 1, 1);
+          j++;
         }
-        v16f *yp = (v16f *)(y + ((n * c->ho + i) * c->wo + j) * CO);
-        for (int v = 0; v < NV; v++) yp[v] = acc[v];
       }
 }
 
@@ -142,30 +173,50 @@ CONV_CLONES static void direct_fwd(const Conv *c, const float *x, const float *w
   }
 }
 
-// dw [kh, kw, Ci, Co] = Σ over samples [n0, n1) of x-patch ⊗ dy (dw overwritten); a pixel's dy row stays in registers.
+// dw += Σ over pixels j0 .. j0+P) of row i of x-patch ⊗ dy: the P pixels' dy rows stay in registers, and each dw row
+// is loaded and stored once per block (P = 1 with per-tap bounds at the edges).
+static inline __attribute__((always_inline)) void direct_dw_pixels(const Conv *c, const float *x, const float *dy, float *dw, int64_t n, int64_t i, int64_t j0, const int NV, const int P, const int edge) {
+  const int64_t Ci = c->ci, CO = 16 * NV, sx = c->sw * Ci;
+  v16f g[8][4];
+  for (int p = 0; p < P; p++) {
+    const v16f *gp = (const v16f *)(dy + ((n * c->ho + i) * c->wo + j0 + p) * CO);
+    for (int v = 0; v < NV; v++) g[p][v] = gp[v];
+  }
+  for (int64_t a = 0; a < c->kh; a++) {
+    int64_t yy = i * c->sh + a * c->dh - c->pt;
+    if (yy < 0 || yy >= c->h) continue;
+    for (int64_t b = 0; b < c->kw; b++) {
+      int64_t xx = j0 * c->sw + b * c->dw - c->pl;
+      if (edge && (xx < 0 || xx >= c->w)) continue;
+      const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
+      float *wp = dw + (a * c->kw + b) * Ci * CO;
+      for (int64_t k = 0; k < Ci; k++) {
+        v16f *wr = (v16f *)(wp + k * CO);
+        v16f s[4];
+        for (int v = 0; v < NV; v++) s[v] = wr[v];
+        for (int p = 0; p < P; p++) {
+          const float xv = xp[p * sx + k];
+          for (int v = 0; v < NV; v++) s[v] += g[p][v] * xv;
+        }
+        for (int v = 0; v < NV; v++) wr[v] = s[v];
+      }
+    }
+  }
+}
+
+// dw [kh, kw, Ci, Co] = Σ over samples [n0, n1) (dw overwritten), interior columns in register blocks.
 static inline __attribute__((always_inline)) void direct_dw_body(const Conv *c, const float *x, const float *dy, float *dw, int64_t n0, int64_t n1, const int NV) {
-  const int64_t Ci = c->ci, CO = 16 * NV;
-  memset(dw, 0, (size_t)(c->kh * c->kw * Ci * CO) * sizeof(float));
+  const int P = BLOCK_P(NV);
+  memset(dw, 0, (size_t)(c->kh * c->kw * c->ci * 16 * NV) * sizeof(float));
   for (int64_t n = n0; n < n1; n++)
     for (int64_t i = 0; i < c->ho; i++)
-      for (int64_t j = 0; j < c->wo; j++) {
-        const v16f *gp = (const v16f *)(dy + ((n * c->ho + i) * c->wo + j) * CO);
-        v16f g[4];
-        for (int v = 0; v < NV; v++) g[v] = gp[v];
-        for (int64_t a = 0; a < c->kh; a++) {
-          int64_t yy = i * c->sh + a * c->dh - c->pt;
-          if (yy < 0 || yy >= c->h) continue;
-          for (int64_t b = 0; b < c->kw; b++) {
-            int64_t xx = j * c->sw + b * c->dw - c->pl;
-            if (xx < 0 || xx >= c->w) continue;
-            const float *xp = x + ((n * c->h + yy) * c->w + xx) * Ci;
-            float *wp = dw + (a * c->kw + b) * Ci * CO;
-            for (int64_t k = 0; k < Ci; k++) {
-              const float xv = xp[k];
-              v16f *wr = (v16f *)(wp + k * CO);
-              for (int v = 0; v < NV; v++) wr[v] += g[v] * xv;
-            }
-          }
+      for (int64_t j = 0; j < c->wo;) {
+        if (j + P <= c->wo && interior_col(c, j) && interior_col(c, j + P - 1)) {
+          direct_dw_pixels(c, x, dy, dw, n, i, j, NV, P, 0);
+          j += P;
+        } else {
+          direct_dw_pixels(c, x, dy, dw, n, i, j, NV, 1, 1);
+          j++;
         }
       }
 }
@@ -179,10 +230,16 @@ CONV_CLONES static void direct_dw(const Conv *c, const float *x, const float *dy
   }
 }
 
-// Where the direct loops beat im2col + sgemm (measured, 3×3, batch 32, 2 threads: 28×28 16→16 1.4 vs 2.5–4.5 ms,
-// 14×14 32→32 0.9 vs 1.2 ms; at 64 channels sgemm's blocking wins).
-static int direct_ok(const Conv *c) {
-  return c->ci > 0 && c->ci <= 32 && c->n > 0 && (c->co == 16 || c->co == 32);
+// Where the register-blocked direct loops beat im2col + sgemm (3×3, 2 threads, alternating in one process; ratios
+// im2col ÷ direct): forward 28×28 16→16 1.4, 14×14 32→32 1.6, 14×14 64→32 2.3, 16×16 128→64 1.3, Inception's
+// 147×147 32→64 2.4, 149×149 32→32 1.6; only at 64→64 and wider is it even. The filter gradient keeps its
+// [kh, kw, Ci, Co] sums in L1/L2 and wins while they are small (14×14 64→32 (18k floats) ≫, 16×16 64→64 (37k) 0.6×).
+#define DIRECT_MAX_CI 128
+#define DIRECT_MAX_DW 18432
+static int direct_ok(const Conv *c, int filter_grad) {
+  int64_t co = c->co;
+  if (c->n <= 0 || c->ci <= 0 || c->ci > DIRECT_MAX_CI || co % 16 != 0 || co > DIRECT_MAX_C) return 0;
+  return !filter_grad || (c->sh == 1 && c->sw == 1 && c->kh * c->kw * c->ci * co <= DIRECT_MAX_DW);
 }
 
 typedef struct {
@@ -267,7 +324,7 @@ static int conv_compute(const Conv *cp, ConvOp op, const float *p0, const float 
     memset(p2, 0, (size_t)ws * sizeof(float));
     if (R == 0 || xs == 0) return 1;
   }
-  if (direct_ok(&c) && !pointwise(&c) && (op == FWD || op == BWD_FILTER)) return direct_conv(&c, op == BWD_FILTER, p0, p1, p2);
+  if (!pointwise(&c) && (op == FWD || op == BWD_FILTER) && direct_ok(&c, op == BWD_FILTER)) return direct_conv(&c, op == BWD_FILTER, p0, p1, p2);
   if (pointwise(&c)) {
     int ci = (int)(c.ci > 0 ? c.ci : 1), co = (int)(c.co > 0 ? c.co : 1);
     if (op == FWD)

@@ -133,6 +133,15 @@ const convCases: ConvCase[] = [
   { x: [2, 9, 7, 3], k: [7, 1], co: 4, s: [1, 1], pad: 'same' },
   { x: [2, 6, 6, 2], k: [3, 3], co: 3, s: [3, 3], pad: 'valid' },
   { x: [1, 5, 5, 2], k: [3, 3], co: 2, s: [1, 1], pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+  // Register-blocked direct loops (blocks of 8 / 6 / 4 interior pixels for Co = 16 / 32 / 48–64): widths that leave
+  // partial blocks, edges on both sides, Ci up to 128, a 5×5 filter (Inception's 48→64), stride 2.
+  { x: [2, 9, 23, 16], k: [3, 3], co: 16, s: [1, 1], pad: 'valid' },
+  { x: [3, 10, 19, 32], k: [3, 3], co: 32, s: [1, 1], pad: 'same' },
+  { x: [3, 13, 15, 48], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
+  { x: [2, 11, 14, 100], k: [3, 3], co: 48, s: [1, 1], pad: 'same' },
+  { x: [2, 6, 7, 128], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
+  { x: [2, 12, 13, 48], k: [5, 5], co: 64, s: [1, 1], pad: 'same' },
+  { x: [2, 15, 15, 24], k: [3, 3], co: 48, s: [2, 2], pad: 'valid' },
 ];
 const dilated: ConvCase[] = [
   { x: [2, 11, 10, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'same', d: [2, 2] },
