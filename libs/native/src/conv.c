@@ -7,10 +7,7 @@
 #include <cblas.h>
 #include <pthread.h>
 #include "common.h"
-
-typedef struct {
-  int64_t n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl;
-} Conv;
+#include "conv.h"
 
 static int get_conv(napi_env env, napi_value v, Conv *c) {
   Array p;
@@ -325,6 +322,8 @@ static int conv_compute(const Conv *cp, ConvOp op, const float *p0, const float 
     if (R == 0 || xs == 0) return 1;
   }
   if (!pointwise(&c) && (op == FWD || op == BWD_FILTER) && direct_ok(&c, op == BWD_FILTER)) return direct_conv(&c, op == BWD_FILTER, p0, p1, p2);
+  // Wide 3×3 stride-1 layers (Inception's): Winograd F(2×2, 3×3), 2.25× fewer multiplies than im2col + sgemm.
+  if (op == FWD && winograd_ok(&c)) return winograd_fwd(&c, p0, p1, p2);
   if (pointwise(&c)) {
     int ci = (int)(c.ci > 0 ? c.ci : 1), co = (int)(c.co > 0 ? c.co : 1);
     if (op == FWD)

@@ -118,7 +118,7 @@ const convCases: ConvCase[] = [
   { x: [2, 16, 16, 64], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
   { x: [5, 12, 12, 24], k: [3, 3], co: 32, s: [1, 1], pad: 'same' }, // direct path: odd batch over threads, Ci not a multiple of 16
   { x: [3, 10, 10, 7], k: [3, 3], co: 16, s: [2, 2], pad: 'same' }, // direct path with stride 2
-  { x: [2, 8, 8, 96], k: [3, 3], co: 80, s: [1, 1], pad: 'same' }, // channels > 64: im2col + sgemm
+  { x: [2, 8, 8, 96], k: [3, 3], co: 80, s: [1, 1], pad: 'same' }, // channels > 64, 3×3 stride 1: Winograd F(2×2, 3×3)
   { x: [2, 16, 16, 32], k: [1, 1], co: 64, s: [1, 1], pad: 'valid' }, // 1×1 skip: one plain product
   { x: [2, 28, 28, 16], k: [3, 3], co: 1, s: [1, 1], pad: 'same' }, // output layer (Co = 1)
   { x: [2, 28, 28, 1], k: [3, 3], co: 16, s: [1, 1], pad: 'same' }, // input layer (Ci = 1: forward stays on XNNPACK)
@@ -142,6 +142,12 @@ const convCases: ConvCase[] = [
   { x: [2, 6, 7, 128], k: [3, 3], co: 64, s: [1, 1], pad: 'same' },
   { x: [2, 12, 13, 48], k: [5, 5], co: 64, s: [1, 1], pad: 'same' },
   { x: [2, 15, 15, 24], k: [3, 3], co: 48, s: [2, 2], pad: 'valid' },
+  // Winograd F(2×2, 3×3) (3×3, stride 1, Ci and Co multiples of 16, Co > 64): odd output sizes leave partial tiles.
+  { x: [3, 9, 11, 32], k: [3, 3], co: 96, s: [1, 1], pad: 'valid' },
+  { x: [2, 7, 6, 48], k: [3, 3], co: 80, s: [1, 1], pad: 'same' },
+  { x: [1, 5, 5, 16], k: [3, 3], co: 192, s: [1, 1], pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
+  { x: [2, 3, 3, 64], k: [3, 3], co: 128, s: [1, 1], pad: 'same' },
+  { x: [2, 8, 8, 96], k: [3, 3], co: 16, s: [2, 2], pad: 'same' }, // stride 2 and Ci > 128: im2col + sgemm
 ];
 const dilated: ConvCase[] = [
   { x: [2, 11, 10, 3], k: [3, 3], co: 4, s: [1, 1], pad: 'same', d: [2, 2] },
