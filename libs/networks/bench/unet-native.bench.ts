@@ -1,7 +1,9 @@
 // U-Net training step with the OpenBLAS kernels (@pfgm/native) vs the plain wasm path, in one process (issue 13):
 // the Fashion-MNIST cpu preset's 28×28 net (ddpmpp-small, 16 channels, 1 block, attention at 14, 1 channel) and the
-// 32×32×3 bench net (ddpmpp-small, PFGM head), batch 32, Adam. Rounds alternate native / wasm on the same weights
-// and batch; PyTorch (bench/unet_torch.py, the same two nets; parameter counts printed side by side) runs before each round. Medians of rounds; then one native
+// 32×32×3 bench net (ddpmpp-small, PFGM head), batch 32. A step is @pfgm/train's trainStep, what `fit` runs: weighted
+// MSE, tf.variableGrads, global-norm clipping (1), Adam, EMA (0.9999), on a fixed batch (the perturbation is left out;
+// it is the method's, not the network's). Rounds alternate native / wasm on the same weights
+// and batch; PyTorch (bench/unet_torch.py, the same two nets, Adam only: no clip, no EMA; parameter counts printed side by side) runs before each round. Medians of rounds; then one native
 // step is profiled (tf.profile) to show what is left above 5 %.
 //   npx tsx --conditions=@pfgm/source libs/networks/bench/unet-native.bench.ts   env BENCH_ROUNDS (3), BENCH_ITERS (3),
 //   BENCH_SKIP_TORCH=1, BENCH_PROFILE=never
@@ -12,6 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from '@pfgm/native';
 import { initBackend, registerWasmKernels, Rng } from '@pfgm/tensor';
 import { buildNetwork, preset, type Network } from '@pfgm/networks';
+// The step is training's own, not a copy. Benches may compose libraries (the boundary rules cover src/ only); the
+// next line keeps this import out of Nx's project graph, where it would make a networks ↔ train cycle.
+// nx-ignore-next-line
+import { disposeAdam, initState, trainStep, type FitOptions, type Perturber, type TrainState } from '@pfgm/train';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ITERS = Number(process.env.BENCH_ITERS ?? 3);
@@ -22,7 +28,7 @@ interface Case {
   /** unet_torch.py's arguments for the same architecture. */
   torchArgs: string[];
   net: Network;
-  opt: tf.Optimizer;
+  state: TrainState;
   x: tf.Tensor;
   cond: tf.Tensor1D;
   target: tf.Tensor;
@@ -35,17 +41,23 @@ function makeCase(name: string, overrides: object, inShape: number[], outShape: 
     name,
     torchArgs,
     net,
-    opt: tf.train.adam(2e-4),
+    state: initState(net),
     x: rng.normal([BATCH, ...inShape]),
     cond: tf.tensor1d(Float32Array.from(rng.uniformArray(BATCH), (u) => 40 * u)) as tf.Tensor1D,
     target: rng.normal([BATCH, ...outShape]),
   };
 }
 
+/** Training options of the step: the PFGM / VP CIFAR-10 ones (lr 2e-4, clip 1, EMA 0.9999), no warm-up. */
+const FIT: FitOptions = { steps: Number.MAX_SAFE_INTEGER, batchSize: BATCH, lr: 2e-4, warmup: 0, gradClip: 1, ema: { kind: 'decay', beta: 0.9999 }, seed: 0 };
+
+/** The case's fixed batch as a training pair, the loss a plain mean of squares (trainStep disposes the pair: clones). */
+const fixedPair = (c: Case): Perturber => ({
+  perturb: () => ({ input: c.x.clone(), cond: c.cond.clone(), target: c.target.clone(), weight: tf.fill([BATCH], BATCH / c.target.size) as tf.Tensor1D }),
+});
+
 function step(c: Case): void {
-  const loss = c.opt.minimize(() => tf.mean(tf.square(tf.sub(c.net.apply(c.x, c.cond, true), c.target))) as tf.Scalar, true, c.net.trainableWeights);
-  loss?.dataSync();
-  loss?.dispose();
+  trainStep(c.net, fixedPair(c), { batch: () => tf.zeros([BATCH]) }, c.state, FIT);
 }
 
 function medianMs(fn: () => void): number {
@@ -104,7 +116,7 @@ async function main(): Promise<void> {
   }
   registerWasmKernels({ native: status.addon });
   console.log(
-    `\nU-Net training step, batch ${BATCH}, Adam; wasm ${info.threads} thread(s), OpenBLAS ${status.addon.getThreads()} thread(s); ${torchLabel}\n` +
+    `\nU-Net training step (trainStep: clip, Adam, EMA), batch ${BATCH}; wasm ${info.threads} thread(s), OpenBLAS ${status.addon.getThreads()} thread(s); ${torchLabel}\n` +
       `${ROUNDS} alternating rounds × ${ITERS} steps (medians); load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores`,
   );
   console.table(
@@ -144,7 +156,8 @@ async function main(): Promise<void> {
   }
   for (const c of cases) {
     tf.dispose([c.x, c.cond, c.target]);
-    c.opt.dispose();
+    disposeAdam(c.state.adam);
+    tf.dispose(c.state.ema);
     c.net.dispose();
   }
 }
