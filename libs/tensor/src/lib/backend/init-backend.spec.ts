@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseBackendChoice } from './backend-choice.js';
 import { formatBackendInfo } from './backend-info.js';
 import { loadNative } from '@pfgm/native';
-import { nativeKernelsRegistered } from '../wasm/register-wasm-kernels.js';
+import { nativeKernelsRegistered, WASM_KERNEL_FIXES } from '../wasm/register-wasm-kernels.js';
 import { NATIVE_WASM_KERNELS } from '../wasm/native-kernels.js';
 import { initBackend, NATIVE_PACKAGES, type ModuleImporter } from './init-backend.js';
 
@@ -54,7 +54,7 @@ describe('initBackend', () => {
       'native tensorflow unavailable (@tensorflow/tfjs-node-gpu not installed; @tensorflow/tfjs-node not installed)',
     );
     expect(lines).toEqual([formatBackendInfo(info)]);
-    expect(lines[0]).toMatch(/^pfgm: tfjs backend wasm \(threads \d+, SIMD on, 7 kernel fixes\); native tensorflow unavailable/);
+    expect(lines[0]).toMatch(new RegExp(`^pfgm: tfjs backend wasm \\(threads \\d+, SIMD on, ${Object.keys(WASM_KERNEL_FIXES).length} kernel fixes\\); native tensorflow unavailable`));
     expect(lines[0]).toMatch(/; OpenBLAS kernels off: libopenblas-dev not installed \(cblas.h not found\)$/);
     expect(info.native).toBeUndefined();
     expect(nativeKernelsRegistered()).toBe(false);
