@@ -1,4 +1,4 @@
-// GEMM through OpenBLAS (float32/float64) and a batch of dense float32 products.
+// GEMM through OpenBLAS (float32/float64) and a batch of dense float32 products; small float32 products by small_gemm.c.
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -6,8 +6,10 @@
 #include <string.h>
 #include <cblas.h>
 #include "common.h"
+#include "small_gemm.h"
 
 // gemm(transA, transB, M, N, K, alpha, A, offA, lda, B, offB, ldb, beta, C, offC, ldc): C = α op(A) op(B) + β C.
+// A float32 C = op(A) op(B) of a small shape (small_gemm_wins) goes to small_gemm.c's tiled loops.
 static napi_value gemm(napi_env env, napi_callback_info info, int dbl) {
   size_t argc = 16;
   napi_value argv[16];
@@ -35,6 +37,11 @@ static napi_value gemm(napi_env env, napi_callback_info info, int dbl) {
   if (dbl) {
     cblas_dgemm(CblasRowMajor, TA, TB, (int)M, (int)N, (int)K, alpha, (double *)A.data + offA, (int)lda,
                 (double *)B.data + offB, (int)ldb, beta, (double *)C.data + offC, (int)ldc);
+  } else if (alpha == 1 && beta == 0 && small_gemm_wins(M, N, K, 1, tb) &&
+             small_gemm(&(GemmBatch){ta, tb, M, N, K, lda, ldb, ldc, 1, (float *)A.data, (float *)B.data,
+                                     (float *)C.data, &(double){(double)offA}, &(double){(double)offB},
+                                     &(double){(double)offC}})) {
+    // done by the tiled loops
   } else {
     cblas_sgemm(CblasRowMajor, TA, TB, (int)M, (int)N, (int)K, (float)alpha, (float *)A.data + offA, (int)lda,
                 (float *)B.data + offB, (int)ldb, (float)beta, (float *)C.data + offC, (int)ldc);
@@ -46,7 +53,8 @@ static napi_value sgemm(napi_env env, napi_callback_info info) { return gemm(env
 static napi_value dgemm(napi_env env, napi_callback_info info) { return gemm(env, info, 1); }
 
 // sgemmBatch(transA, transB, M, N, K, A, offsA: Float64Array, B, offsB, C, offsC): C_i = op(A_i) op(B_i), dense
-// (lda/ldb/ldc from the shapes), one entry per offset triple.
+// (lda/ldb/ldc from the shapes), one entry per offset triple. Small products (small_gemm_wins) go to the tiled loops
+// of small_gemm.c, the batch's rows shared among the threads; others to cblas_sgemm entry by entry.
 static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
   size_t argc = 11;
   napi_value argv[11];
@@ -70,6 +78,9 @@ static napi_value sgemm_batch(napi_env env, napi_callback_info info) {
     if (!fits(&A, (int64_t)pa[i], M * K) || !fits(&B, (int64_t)pb[i], K * N) || !fits(&C, (int64_t)pc[i], M * N))
       FAIL("sgemmBatch: an entry lies outside its array");
   }
+  int64_t count = (int64_t)oC.length;
+  GemmBatch batch = {ta, tb, M, N, K, lda > 1 ? lda : 1, ldb > 1 ? ldb : 1, N > 1 ? N : 1, count, A.data, B.data, C.data, pa, pb, pc};
+  if (small_gemm_wins(M, N, K, count, tb) && small_gemm(&batch)) return NULL;
   for (size_t i = 0; i < oC.length; i++) {
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
                 1.0f, (float *)A.data + (int64_t)pa[i], (int)(lda > 1 ? lda : 1), (float *)B.data + (int64_t)pb[i],

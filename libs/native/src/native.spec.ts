@@ -244,3 +244,103 @@ describe.skipIf(!gate.available)('@pfgm/native optimizer updates (optimizer.c)',
     expect(() => addon.adam(e, w, w, w, o, o, new Float32Array(2), 0.9, 0.999, 1, 1e-8)).toThrow(RangeError);
   });
 });
+
+// small_gemm.c: the register-tiled loops (and their thread pool) that take the attention-sized products from
+// OpenBLAS. The shapes below are all ones small_gemm_wins sends there: ragged column panels (N mod 16 ≠ 0, N > 64),
+// row counts that leave partial tiles, strided leading dimensions, batches large enough to be split over threads.
+describe.skipIf(!gate.available)('@pfgm/native small products (small_gemm.c)', () => {
+  const transposes = [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const;
+
+  /** op(A)·op(B) by the addon's sgemm into C with leading dimension ldc (= N + 3), A and B with padded ld too. */
+  function stridedSgemm(ta: boolean, tb: boolean, M: number, N: number, K: number): { C: Float32Array; ref: Float64Array; ldc: number } {
+    const [ar, ac, br, bc] = [ta ? K : M, ta ? M : K, tb ? N : K, tb ? K : N];
+    const [lda, ldb, ldc] = [ac + 2, bc + 1, N + 3];
+    const A = fill(ar * ac, 5);
+    const B = fill(br * bc, 6);
+    const heapA = new Float32Array(ar * lda + 7);
+    const heapB = new Float32Array(br * ldb + 7);
+    for (let r = 0; r < ar; r++) heapA.set(A.subarray(r * ac, (r + 1) * ac), 7 + r * lda);
+    for (let r = 0; r < br; r++) heapB.set(B.subarray(r * bc, (r + 1) * bc), 7 + r * ldb);
+    const C = new Float32Array(M * ldc + 4).fill(-7); // sentinels between rows and after the matrix
+    requireNative().sgemm(ta, tb, M, N, K, 1, heapA, 7, lda, heapB, 7, ldb, 0, C, 4, ldc);
+    return { C, ref: refGemm(ta, tb, M, N, K, A, B), ldc };
+  }
+
+  it.each(transposes.flatMap(([ta, tb]) => [
+    { ta, tb, M: 67, N: 45, K: 37 }, // one ragged panel, partial row tiles
+    { ta, tb, M: 70, N: 130, K: 20 }, // three panels, the last 2 columns wide
+    { ta, tb, M: 200, N: 16, K: 300 }, // N ≤ 64, long K
+  ]))('sgemm [$M×$K]·[$K×$N] transA=$ta transB=$tb with padded leading dimensions, rows between untouched', ({ ta, tb, M, N, K }) => {
+    const { C, ref, ldc } = stridedSgemm(ta, tb, M, N, K);
+    const got = new Float32Array(M * N);
+    for (let i = 0; i < M; i++) {
+      got.set(C.subarray(4 + i * ldc, 4 + i * ldc + N), i * N);
+      for (let j = N; j < ldc && 4 + i * ldc + j < C.length; j++) expect(C[4 + i * ldc + j]).toBe(-7);
+    }
+    expect(Array.from(C.subarray(0, 4))).toEqual([-7, -7, -7, -7]);
+    expectClose(got, ref);
+  });
+
+  it.each(transposes.map(([ta, tb]) => ({ ta, tb })))('sgemmBatch at scattered offsets, B shared by every entry, transA=$ta transB=$tb', ({ ta, tb }) => {
+    const addon = requireNative();
+    const [count, M, N, K] = [5, 97, 33, 50];
+    const A = fill(count * M * K + 11 * count, 7);
+    const B = fill(K * N + 3, 8);
+    const C = new Float32Array(count * (M * N + 5)).fill(-7);
+    const offA = Float64Array.from({ length: count }, (_, e) => e * (M * K + 11) + 2);
+    const offB = new Float64Array(count).fill(3);
+    const offC = Float64Array.from({ length: count }, (_, e) => e * (M * N + 5));
+    addon.sgemmBatch(ta, tb, M, N, K, A, offA, B, offB, C, offC);
+    for (let e = 0; e < count; e++) {
+      const ref = refGemm(ta, tb, M, N, K, A.subarray(offA[e], offA[e] + M * K), B.subarray(3, 3 + K * N));
+      expectClose(C.subarray(offC[e], offC[e] + M * N), ref);
+      expect(Array.from(C.subarray(offC[e] + M * N, offC[e] + M * N + 5))).toEqual([-7, -7, -7, -7, -7]);
+    }
+  });
+
+  it.each([
+    { count: 32, M: 196, N: 32, K: 196, ta: true, tb: false }, // attention: dV = Pᵀ·dO
+    { count: 32, M: 196, N: 196, K: 32, ta: false, tb: true }, // q·kᵀ
+    { count: 1, M: 6272, N: 32, K: 32, ta: false, tb: true }, // NIN projection's dx
+    { count: 1, M: 32, N: 32, K: 6272, ta: true, tb: false }, // NIN projection's dW
+  ])('threaded: $count × [$M×$K]·[$K×$N] transA=$ta transB=$tb (the U-Net attention shapes)', ({ count, M, N, K, ta, tb }) => {
+    const addon = requireNative();
+    const A = fill(count * M * K, 9);
+    const B = fill(count * K * N, 10);
+    const C = new Float32Array(count * M * N);
+    const offs = (n: number) => Float64Array.from({ length: count }, (_, e) => e * n);
+    addon.sgemmBatch(ta, tb, M, N, K, A, offs(M * K), B, offs(K * N), C, offs(M * N));
+    for (const e of [0, count >> 1, count - 1]) {
+      const ref = refGemm(ta, tb, M, N, K, A.subarray(e * M * K, (e + 1) * M * K), B.subarray(e * K * N, (e + 1) * K * N));
+      expectClose(C.subarray(e * M * N, (e + 1) * M * N), ref);
+    }
+  });
+
+  it('NaN and Inf reach exactly the outputs they touch; α ≠ 1 and β ≠ 0 still give α·A·B + β·C', () => {
+    const addon = requireNative();
+    const [M, N, K] = [70, 40, 30];
+    const A = fill(M * K, 11);
+    const B = fill(K * N, 12);
+    A[5 * K + 3] = NaN; // row 5
+    B[7 * N + 2] = Infinity; // column 2
+    const C = new Float32Array(M * N);
+    addon.sgemm(false, false, M, N, K, 1, A, 0, K, B, 0, N, 0, C, 0, N);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        const v = C[i * N + j];
+        if (i === 5) expect(Number.isNaN(v)).toBe(true);
+        else if (j === 2) expect(Math.abs(v)).toBe(Infinity);
+        else expect(Number.isFinite(v)).toBe(true);
+      }
+    const A2 = fill(M * K, 13);
+    const B2 = fill(K * N, 14);
+    const C2 = new Float32Array(M * N).fill(1);
+    addon.sgemm(false, false, M, N, K, 2, A2, 0, K, B2, 0, N, 0.5, C2, 0, N);
+    expectClose(C2, refGemm(false, false, M, N, K, A2, B2).map((v) => 2 * v + 0.5));
+  });
+});

@@ -77,6 +77,72 @@ describe.skipIf(!gate.available)('OpenBLAS BatchMatMul vs cpu', () => {
   });
 });
 
+// The products @pfgm/native's small_gemm.c takes from OpenBLAS (register-tiled loops, rows split over threads): the
+// 28×28 U-Net's attention at 14×14 (batch 32, 32 channels) in every transpose its forward and backward use, and odd
+// shapes that leave partial tiles and ragged column panels, with broadcast outer dims and batch 1.
+describe.skipIf(!gate.available)('OpenBLAS BatchMatMul vs cpu: small products (small_gemm.c)', () => {
+  interface Case { M: number; N: number; K: number; outerA: number[]; outerB: number[]; what: string }
+  const shapes: Case[] = [
+    { M: 196, N: 32, K: 196, outerA: [32], outerB: [32], what: 'attention·V and its gradients' },
+    { M: 196, N: 196, K: 32, outerA: [32], outerB: [32], what: 'q·kᵀ' },
+    { M: 32, N: 32, K: 196, outerA: [32], outerB: [32], what: 'qᵀ·k-shaped gradients' },
+    { M: 6272, N: 32, K: 32, outerA: [], outerB: [], what: 'NIN projection [B·HW, C]·[C, C]' },
+    { M: 32, N: 32, K: 6272, outerA: [], outerB: [], what: 'NIN projection dW' },
+    { M: 67, N: 45, K: 37, outerA: [2, 3], outerB: [3], what: "b's outer dims broadcast" },
+    { M: 70, N: 130, K: 30, outerA: [1], outerB: [4], what: "a's batch of 1 broadcast" },
+    { M: 100, N: 29, K: 37, outerA: [1], outerB: [1], what: 'batch 1' },
+    { M: 97, N: 33, K: 300, outerA: [3], outerB: [3], what: 'odd sizes, long K' },
+  ];
+  const cases = shapes.flatMap((c, i) =>
+    [false, true].flatMap((ta) =>
+      [false, true].map((tb) => ({
+        ...c,
+        ta,
+        tb,
+        i,
+        a: [...c.outerA, ta ? c.K : c.M, ta ? c.M : c.K],
+        b: [...c.outerB, tb ? c.N : c.K, tb ? c.K : c.N],
+      })),
+    ),
+  );
+  it.each(cases.map((c) => ({ ...c, name: `${c.what}: [${c.a}]${c.ta ? 'ᵀ' : ''} · [${c.b}]${c.tb ? 'ᵀ' : ''}` })))('$name', async (c) => {
+    const { wasm, cpu } = await wasmAndCpu([randn(c.a, 200 + c.i), randn(c.b, 300 + c.i)], (a, b) =>
+      run(tf.BatchMatMul, { a, b }, { transposeA: c.ta, transposeB: c.tb }),
+    );
+    expect(wasm.shapes[0]).toEqual(cpu.shapes[0]);
+    // Sums of K products of N(0, 1) values in another order: float32 differences grow with √K.
+    expectClose(wasm.values[0], cpu.values[0], c.K > 1000 ? { rtol: 1e-4, atol: 2e-3 } : { rtol: 1e-4, atol: 1e-4 });
+  });
+
+  it('fused: relu(x·W + bias) and its gradients through the small path ([6272, 32]·[32, 32])', async () => {
+    const { wasm, cpu } = await wasmAndCpu([randn([6272, 32], 11), randn([32, 32], 12), randn([32], 13)], (x, w, b) =>
+      tf.grads((x_: tf.Tensor, w_: tf.Tensor, b_: tf.Tensor) =>
+        tf.sum(tf.square(tf.fused.matMul({ a: x_ as tf.Tensor2D, b: w_ as tf.Tensor2D, bias: b_, activation: 'relu' }))),
+      )([x, w, b]),
+    );
+    for (let k = 0; k < 3; k++) expectClose(wasm.values[k], cpu.values[k], { rtol: 1e-4, atol: 2e-3 });
+  });
+
+  it('leave no tensors or heap buffers behind, and never dispose their inputs', async () => {
+    await tf.setBackend('wasm');
+    const a = tf.tensor(randn([4, 70, 30], 14).values, [4, 70, 30]);
+    const b = tf.tensor(randn([30, 45], 15).values, [30, 45]);
+    const before = tf.memory().numTensors;
+    const dataIds = tf.engine().backend.numDataIds();
+    tf.tidy(() => {
+      tf.matMul(a, b);
+      tf.matMul(a, a, false, true);
+      tf.matMul(a, a, true, false);
+      tf.matMul(tf.reshape(a, [280, 30]), b);
+      tf.fused.matMul({ a: tf.reshape(a, [280, 30]), b, bias: tf.ones([45]), activation: 'relu' });
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    for (const t of [a, b]) expect(t.isDisposed).toBe(false);
+    tf.dispose([a, b]);
+  });
+});
+
 describe.skipIf(!gate.available)('OpenBLAS _FusedMatMul vs cpu', () => {
   const acts = ['linear', 'relu', 'relu6', 'sigmoid', 'elu', 'leakyrelu', 'prelu'] as const;
   it.each(acts.flatMap((act, i) => [false, true].map((tb) => ({ act, tb, i, name: `${act}, bias [N], transposeB ${tb}` }))))('$name', async (c) => {
