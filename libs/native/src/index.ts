@@ -59,6 +59,14 @@ export interface NativeAddon {
   groupNorm(B: number, HW: number, C: number, G: number, eps: number, act: boolean, x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, rstd: Float32Array): void;
   /** Its gradient: dx [B, HW, C], dγ [C], dβ [C] from dy and the forward's x, γ, β, mean, rstd. */
   groupNormGrad(B: number, HW: number, C: number, G: number, act: boolean, dy: Float32Array, x: Float32Array, gamma: Float32Array, beta: Float32Array, mean: Float32Array, rstd: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
+  /** part_i [outer, inners[i]] = x[o, off_i : off_i + inners[i]] for x [outer, Σ inners]: the inverse of `concat`. */
+  split(x: Float32Array, outer: number, inners: Float64Array, ...parts: Float32Array[]): void;
+  /** y = max pool of x (NHWC; geometry from {@link poolGeometry}); windows clipped to the image, NaN skipped. */
+  maxPool(g: Float64Array, x: Float32Array, y: Float32Array): void;
+  /** y = average pool of x: the mean over each window's valid (unpadded) positions. */
+  avgPool(g: Float64Array, x: Float32Array, y: Float32Array): void;
+  /** dx = the average pool's input gradient: Σ of dy over the windows holding each pixel, × 1/(fh·fw) (tfjs' rule). */
+  avgPoolGrad(g: Float64Array, dy: Float32Array, dx: Float32Array): void;
   /**
    * One weight's Adam update (optimizer.c): m' = m·β1 + g·(1−β1), v' = v·β2 + g²·(1−β2), w' = w − s·m'/(√v' + ε̂),
    * float32 in @pfgm/train's composite order (bit-identical); the outputs have w's length.
@@ -146,6 +154,17 @@ export function convGeometry(g: ConvGeometry): Float64Array {
   return Float64Array.of(
     g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels,
     g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft,
+  );
+}
+
+/** Pooling geometry (NHWC, channels in = out, no dilation) in the order the addon's pool functions read it. */
+export type PoolGeometry = Omit<ConvGeometry, 'outChannels' | 'dilationHeight' | 'dilationWidth'>;
+
+/** Packs a {@link PoolGeometry} for maxPool, avgPool and avgPoolGrad. */
+export function poolGeometry(g: PoolGeometry): Float64Array {
+  return Float64Array.of(
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+    g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
   );
 }
 

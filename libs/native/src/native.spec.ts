@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Activation, convGeometry, loadNative, nativeSpecGate, requireNative, symmetricEigenNative } from './index.js';
+import { Activation, convGeometry, loadNative, nativeSpecGate, poolGeometry, requireNative, symmetricEigenNative } from './index.js';
 
 const gate = nativeSpecGate();
 
@@ -242,6 +242,108 @@ describe.skipIf(!gate.available)('@pfgm/native optimizer updates (optimizer.c)',
     expect(addon.sumSquares(w)).toBeCloseTo(ref, 14);
     expect(() => addon.ema(e, new Float32Array(3), o, 0.9)).toThrow(RangeError);
     expect(() => addon.adam(e, w, w, w, o, o, new Float32Array(2), 0.9, 0.999, 1, 1e-8)).toThrow(RangeError);
+  });
+});
+
+// The memory-bound kernels (issue 13): GroupNorm threaded over samples, split, pooling. Their tfjs parity is in
+// @pfgm/tensor (native-pool.spec.ts, native-split.spec.ts) and @pfgm/networks (group-norm-native.spec.ts).
+describe.skipIf(!gate.available)('@pfgm/native memory-bound kernels', () => {
+  /** Forward and backward of GroupNorm + SiLU at [B, HW, C] with G groups on `threads` threads. */
+  function groupNormRun(threads: number, B: number, HW: number, C: number, G: number) {
+    const addon = requireNative();
+    const before = addon.getThreads();
+    addon.setThreads(threads);
+    try {
+      const n = B * HW * C;
+      const x = fill(n, 21).map((v) => 3 * v + 0.5);
+      const dy = fill(n, 22);
+      const g = fill(C, 23).map((v) => v + 1);
+      const b = fill(C, 24);
+      const y = new Float32Array(n);
+      const dx = new Float32Array(n);
+      const mean = new Float32Array(B * G);
+      const rstd = new Float32Array(B * G);
+      const dg = new Float32Array(C);
+      const db = new Float32Array(C);
+      addon.groupNorm(B, HW, C, G, 1e-5, true, x, g, b, y, mean, rstd);
+      addon.groupNormGrad(B, HW, C, G, true, dy, x, g, b, mean, rstd, dx, dg, db);
+      return { x, g, b, y, mean, rstd, dx, dg, db };
+    } finally {
+      addon.setThreads(before);
+    }
+  }
+
+  it('groupNorm: the forward matches a float64 reference, and every output is the same on 1 and 3 threads', () => {
+    const [B, HW, C, G] = [5, 300, 16, 4]; // 5 samples over 3 threads: uneven ranges
+    const one = groupNormRun(1, B, HW, C, G);
+    const three = groupNormRun(3, B, HW, C, G);
+    for (const k of ['y', 'mean', 'rstd', 'dx', 'dg', 'db'] as const) expect(three[k]).toEqual(one[k]);
+    const { x, g, b, y } = one;
+    const Cg = C / G;
+    const ref = new Float64Array(y.length);
+    for (let s = 0; s < B; s++)
+      for (let k = 0; k < G; k++) {
+        let m = 0;
+        let v = 0;
+        for (let i = 0; i < HW; i++) for (let c = k * Cg; c < (k + 1) * Cg; c++) m += x[(s * HW + i) * C + c];
+        m /= HW * Cg;
+        for (let i = 0; i < HW; i++) for (let c = k * Cg; c < (k + 1) * Cg; c++) v += (x[(s * HW + i) * C + c] - m) ** 2;
+        const r = 1 / Math.sqrt(v / (HW * Cg) + 1e-5);
+        for (let i = 0; i < HW; i++)
+          for (let c = k * Cg; c < (k + 1) * Cg; c++) {
+            const p = (x[(s * HW + i) * C + c] - m) * r * g[c] + b[c];
+            ref[(s * HW + i) * C + c] = p / (1 + Math.exp(-p));
+          }
+      }
+    expectClose(y, ref, 1e-5);
+  });
+
+  it('groupNorm: SiLU saturates cleanly at large |x| and NaN propagates', () => {
+    const addon = requireNative();
+    // [1, 1, 8] with γ = 0: the pre-activation is β, so y = silu(β).
+    const y = new Float32Array(8);
+    const pre = Float32Array.of(-200, -90, 90, 200, NaN, 0, 1, -1);
+    addon.groupNorm(1, 1, 8, 8, 1e-5, true, new Float32Array(8), new Float32Array(8), pre, y, new Float32Array(8), new Float32Array(8));
+    const silu = (v: number) => v / (1 + Math.exp(-v));
+    expect(y[0]).toBeCloseTo(0, 30);
+    expect(y[1]).toBeCloseTo(0, 30);
+    expect(y[2]).toBe(90);
+    expect(y[3]).toBe(200);
+    expect(Number.isNaN(y[4])).toBe(true);
+    for (let i = 5; i < 8; i++) expect(y[i]).toBeCloseTo(silu(pre[i]), 6);
+  });
+
+  it('split is the inverse of concat; arrays shorter than their shapes are rejected', () => {
+    const addon = requireNative();
+    const x = Float32Array.of(1, 3, 4, 2, 5, 6);
+    const a = new Float32Array(2);
+    const b = new Float32Array(4);
+    addon.split(x, 2, Float64Array.of(1, 2), a, b);
+    expect(Array.from(a)).toEqual([1, 2]);
+    expect(Array.from(b)).toEqual([3, 4, 5, 6]);
+    const back = new Float32Array(6);
+    addon.concat(back, 2, Float64Array.of(1, 2), a, b);
+    expect(back).toEqual(x);
+    expect(() => addon.split(x, 2, Float64Array.of(1, 2), a, new Float32Array(3))).toThrow(RangeError);
+    expect(() => addon.split(new Float32Array(5), 2, Float64Array.of(1, 2), a, b)).toThrow(RangeError);
+  });
+
+  it("pooling: 'same' 3×3 windows clipped at the edges (max, average ÷ valid count, gradient × 1/9)", () => {
+    const addon = requireNative();
+    // [1, 3, 3, 1] = 1..9, 3×3 stride 1 'same' (pad 1 each side).
+    const g = poolGeometry({ batch: 1, inHeight: 3, inWidth: 3, inChannels: 1, outHeight: 3, outWidth: 3, filterHeight: 3, filterWidth: 3, strideHeight: 1, strideWidth: 1, padTop: 1, padLeft: 1 });
+    const x = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9);
+    const y = new Float32Array(9);
+    addon.maxPool(g, x, y);
+    expect(Array.from(y)).toEqual([5, 6, 6, 8, 9, 9, 8, 9, 9]);
+    addon.avgPool(g, x, y);
+    expect(Array.from(y)).toEqual([3, 3.5, 4, 4.5, 5, 5.5, 6, 6.5, 7]);
+    const dx = new Float32Array(9).fill(NaN); // overwritten
+    addon.avgPoolGrad(g, new Float32Array(9).fill(9), dx);
+    expect(Array.from(dx)).toEqual([4, 6, 4, 6, 9, 6, 4, 6, 4]);
+    expect(() => addon.maxPool(g, x, new Float32Array(8))).toThrow(RangeError);
+    expect(() => addon.avgPoolGrad(g, new Float32Array(8), dx)).toThrow(RangeError);
+    expect(() => addon.avgPool(Float64Array.of(1, 3, 3, 1, 3, 3, 0, 3, 1, 1, 1, 1), x, y)).toThrow(RangeError);
   });
 });
 

@@ -11,6 +11,8 @@ import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { activate, fusedMatMul } from './fused-mat-mul.js';
 import { nativeBinaryKernel, nativeConcatKernel, nativeSumKernel } from './native-elementwise.js';
 import { GROUP_NORM_GRAD_KERNEL, GROUP_NORM_KERNEL, nativeGroupNormGradKernel, nativeGroupNormKernel } from './native-group-norm.js';
+import { nativeAvgPoolGradKernel, nativePoolKernel } from './native-pool.js';
+import { nativeSplitKernel } from './native-split.js';
 import { ADAM_KERNEL, EMA_KERNEL, nativeAdamKernel, nativeEmaKernel, nativeScaleKernel, nativeSumSquaresKernel, SCALE_KERNEL, SUM_SQUARES_KERNEL } from './native-optimizer.js';
 import { heap, release, run, sizeOf, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 import { broadcastIndex, matMulShapes } from './xnn-mat-mul.js';
@@ -246,6 +248,10 @@ export const NATIVE_WASM_KERNELS: Readonly<Record<string, (args: never) => tf.Te
   [tf.Conv2DBackpropFilter]: nativeConv2DBackpropFilter,
   [GROUP_NORM_KERNEL]: nativeGroupNormKernel(native) as unknown as (args: never) => tf.TensorInfo,
   [GROUP_NORM_GRAD_KERNEL]: nativeGroupNormGradKernel(native) as unknown as (args: never) => tf.TensorInfo,
+  [tf.SplitV]: nativeSplitKernel(native) as unknown as (args: never) => tf.TensorInfo,
+  [tf.MaxPool]: nativePoolKernel(tf.MaxPool, native),
+  [tf.AvgPool]: nativePoolKernel(tf.AvgPool, native),
+  [tf.AvgPoolGrad]: nativeAvgPoolGradKernel(native),
   [ADAM_KERNEL]: nativeAdamKernel(native) as unknown as (args: never) => tf.TensorInfo,
   [EMA_KERNEL]: nativeEmaKernel(native) as unknown as (args: never) => tf.TensorInfo,
   [SUM_SQUARES_KERNEL]: nativeSumSquaresKernel(native) as unknown as (args: never) => tf.TensorInfo,

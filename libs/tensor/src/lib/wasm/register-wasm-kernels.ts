@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '@pfgm/native';
 import { batchMatMul } from './batch-mat-mul.js';
+import { cast } from './cast.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { fusedMatMul } from './fused-mat-mul.js';
@@ -22,6 +23,7 @@ export const WASM_KERNEL_FIXES: Readonly<Record<string, (args: never) => tf.Tens
   [tf.Sum]: sum,
   [tf.GatherV2]: gatherV2,
   [tf.Identity]: identity,
+  [tf.Cast]: cast,
 };
 
 /** Options of {@link registerWasmKernels}. */
