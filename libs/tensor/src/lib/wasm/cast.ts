@@ -4,7 +4,7 @@
 // tf.clone). To bool as `x !== 0` (the stock kernel copies the numbers into the byte array: 3 → 3, −1 → 255). Other
 // casts, and strings, keep the stock kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import { heap, wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
+import { wasmKernel, type KernelArgs, type TensorInfo } from './kernel-utils.js';
 
 export function cast(args: KernelArgs): TensorInfo {
   const { x } = args.inputs as { x: TensorInfo };
@@ -22,7 +22,7 @@ export function cast(args: KernelArgs): TensorInfo {
 function nonZero(backend: KernelArgs['backend'], x: TensorInfo): TensorInfo {
   const out = backend.makeOutput(x.shape, 'bool');
   const src = backend.typedArrayFromHeap(x);
-  const dst = heap(backend, out) as unknown as Uint8Array;
+  const dst = backend.typedArrayFromHeap(out); // bool: a Uint8Array
   for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
   return out;
 }

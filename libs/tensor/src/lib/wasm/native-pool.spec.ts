@@ -88,11 +88,12 @@ describe.skipIf(!gate.available)('native MaxPool vs cpu', () => {
     expect(wasm.values[0]).toEqual(cpu.values[0]); // a max is exact
   });
 
-  it('NaN inputs are skipped as tfjs does (a window of NaN only gives −Inf)', async () => {
-    const x = randn([1, 4, 4, 2], 3);
-    x.values[0] = NaN; // pixel (0, 0), channel 0
-    x.values[(0 * 4 + 2) * 2 + 1] = NaN; // row 0, columns 2 and 3, channel 1: one window of NaN only
-    x.values[(0 * 4 + 3) * 2 + 1] = NaN;
+  // C = 2: the channel-by-channel tail; C = 83: register blocks of 64 and 16 channels, then a tail of 3.
+  it.each([2, 83])('NaN inputs are skipped as tfjs does (a window of NaN only gives −Inf), C = %i', async (C) => {
+    const x = randn([1, 4, 4, C], 3);
+    const at = (i: number, j: number, c: number) => (i * 4 + j) * C + c;
+    for (let c = 0; c < C; c += 3) x.values[at(0, 0, c)] = NaN; // one NaN in the first windows
+    for (let c = 1; c < C; c += 2) [x.values[at(0, 2, c)], x.values[at(0, 3, c)]] = [NaN, NaN]; // windows of NaN only
     const { wasm, cpu } = await wasmAndCpu([x], (t) => tf.maxPool(t as tf.Tensor4D, [1, 2], [1, 2], 'valid'));
     expect(cpu.values[0].some((v) => v === -Infinity)).toBe(true);
     expect(wasm.values[0]).toEqual(cpu.values[0]);
