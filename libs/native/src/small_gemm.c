@@ -11,6 +11,10 @@
 
 extern int openblas_get_num_threads(void);
 
+// -std=c11 (binding.gyp) turns off GCC's contraction of a·b + c into fused multiply-adds; the tiles need them (half
+// the instructions: [8192, 64]·[64, 64] 0.62 → 0.21 ms). Results round once per product term, as OpenBLAS's do.
+#pragma GCC optimize("fp-contract=fast")
+
 #define SMALL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #define MAX_THREADS 8
 // Products under this many multiply-adds run on the calling thread alone.
