@@ -9,6 +9,10 @@
 #include "common.h"
 #include "conv.h"
 
+// -std=c11 (binding.gyp) turns off GCC's contraction of a·b + c into fused multiply-adds; the direct loops need them
+// (one FMA instead of a multiply and an add per filter tap and channel).
+#pragma GCC optimize("fp-contract=fast")
+
 static int get_conv(napi_env env, napi_value v, Conv *c) {
   Array p;
   if (!get_array(env, v, napi_float64_array, &p) || p.length != 15) return 0;
