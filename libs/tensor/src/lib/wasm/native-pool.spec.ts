@@ -47,7 +47,7 @@ const name = (c: PoolCase) => `[${c.x}] ${c.f.join('×')} stride ${c.s.join(',')
 
 const maxCases: PoolCase[] = [
   { x: [1, 147, 147, 64], f: [3, 3], s: [2, 2], pad: 'valid' }, // Inception stem
-  { x: [2, 71, 71, 192], f: [3, 3], s: [2, 2], pad: 'valid' },
+  { x: [1, 71, 71, 192], f: [3, 3], s: [2, 2], pad: 'valid' },
   { x: [2, 35, 35, 288], f: [3, 3], s: [2, 2], pad: 'valid' }, // Mixed_6a
   { x: [2, 17, 17, 768], f: [3, 3], s: [2, 2], pad: 'valid' }, // Mixed_7a
   { x: [2, 8, 8, 1280], f: [3, 3], s: [1, 1], pad: 'same' },
@@ -59,7 +59,7 @@ const maxCases: PoolCase[] = [
 ];
 const avgCases: PoolCase[] = [
   { x: [2, 35, 35, 192], f: [3, 3], s: [1, 1], pad: 'same' }, // Inception Mixed_5b–d branch pools
-  { x: [2, 35, 35, 256], f: [3, 3], s: [1, 1], pad: 'same' },
+  { x: [1, 35, 35, 256], f: [3, 3], s: [1, 1], pad: 'same' },
   { x: [1, 35, 35, 288], f: [3, 3], s: [1, 1], pad: 'same' },
   { x: [2, 17, 17, 768], f: [3, 3], s: [1, 1], pad: 'same' },
   { x: [2, 8, 8, 1280], f: [3, 3], s: [1, 1], pad: 'same' },
