@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
  * checked in C (a wrong shape throws a RangeError). Nothing is allocated on the JS heap.
  */
 export interface NativeAddon {
-  /** C = α·op(A)·op(B) + β·C, float32 (cblas_sgemm, row-major). */
+  /**
+   * C = α·op(A)·op(B) + β·C, float32 (cblas_sgemm, row-major). With α = 1, β = 0 and a small shape (N ≤ 64, or
+   * N ≤ 256 with K ≤ 64 or M ≤ 256; see small_gemm.c) it runs on the addon's register-tiled loops instead.
+   */
   sgemm(
     transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: Float32Array, offA: number, lda: number, B: Float32Array, offB: number, ldb: number,
@@ -23,7 +26,10 @@ export interface NativeAddon {
     A: Float64Array, offA: number, lda: number, B: Float64Array, offB: number, ldb: number,
     beta: number, C: Float64Array, offC: number, ldc: number,
   ): void;
-  /** C_i = op(A_i)·op(B_i) for dense entries at the given element offsets (one product per offset triple). */
+  /**
+   * C_i = op(A_i)·op(B_i) for dense entries at the given element offsets (one product per offset triple). Small
+   * shapes (as for sgemm) run on the register-tiled loops, the batch's rows shared among OpenBLAS's thread count.
+   */
   sgemmBatch(
     transA: boolean, transB: boolean, M: number, N: number, K: number,
     A: Float32Array, offsA: Float64Array, B: Float32Array, offsB: Float64Array, C: Float32Array, offsC: Float64Array,
