@@ -225,9 +225,10 @@ static void pool_run(Task *t, int helpers) {
 }
 
 // Measured in-process against the OpenBLAS path (tfjs matMul on the wasm heap, 2 threads, loaded machine, median
-// ratio of alternating rounds): N ≤ 64 at any K wins 2–9× ([6272, 32]·[32, 32] 2.1×, [6272, 32]ᵀ·[6272, 32] 8.8×),
-// N ≤ 256 with K ≤ 64 or M ≤ 256 1.2–3.8× ([196, 196]·[196, 32] × 32 entries); OpenBLAS's blocking wins on wide
-// products (C: [2312, 256]·[256, 256] 0.93×, 1024³ 0.2×). Entries of fewer than 64 rows stay with OpenBLAS when B is
+// ratio of 5 alternating rounds): N ≤ 64 at any K wins 1.7–11× ([6272, 32]·[32, 32] 2.9×, [6272, 32]ᵀ·[6272, 32]
+// 10.6×, [8192, 64]·[64, 64] 2.0×); N ≤ 256 with K ≤ 64 or M ≤ 256 1.2–5.4× ([196, 196]·[196, 32] × 32 1.3–1.5×,
+// q·kᵀ [196, 32]·[196, 32]ᵀ × 32 2.3×, [256, 256]·[256, 64] × 32 5.4×); OpenBLAS's blocking wins on wide products
+// (C: [2312, 256]·[256, 256] 0.93×, 1024³ 0.2×). Entries of fewer than 64 rows stay with OpenBLAS when B is
 // transposed (packing it costs as much as the product: [32, 6272]·[32, 6272]ᵀ 0.6×) or when there are several (its
 // single-threaded small-matrix path: [32, 196]ᵀ·[196, 32] × 32 0.6×), and so do products under 2^15 multiply-adds.
 bool small_gemm_wins(int64_t M, int64_t N, int64_t K, int64_t count, bool tb) {
