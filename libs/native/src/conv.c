@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
-#include <pthread.h>
 #include "common.h"
 #include "conv.h"
+#include "parallel.h"
 
 // -std=c11 (binding.gyp) turns off GCC's contraction of a·b + c into fused multiply-adds; the direct loops need them
 // (one FMA instead of a multiply and an add per filter tap and channel).
@@ -245,49 +245,39 @@ static int direct_ok(const Conv *c, int filter_grad) {
 
 typedef struct {
   const Conv *c;
-  int bwd;  // 0: forward into p2; 1: filter gradient into p2
+  int bwd;  // 0: forward into p2; 1: filter gradient into p2 (part 0) and part (parts 1 …)
   const float *p0, *p1;
-  float *p2;
-  int64_t n0, n1;
-} DirectJob;
+  float *p2, *part;
+  int64_t parts;
+} DirectTask;
 
-static void *direct_job(void *arg) {
-  DirectJob *j = arg;
-  if (j->bwd) direct_dw(j->c, j->p0, j->p1, j->p2, j->n0, j->n1);
-  else direct_fwd(j->c, j->p0, j->p1, j->p2, j->n0, j->n1);
-  return NULL;
+// Forward: items are samples. Filter gradient: items are the `parts` fixed slices of the batch, each summing its own dw.
+static void direct_items(void *ctx, int64_t i0, int64_t i1, int t) {
+  (void)t;
+  const DirectTask *k = ctx;
+  const Conv *c = k->c;
+  if (!k->bwd) {
+    direct_fwd(c, k->p0, k->p1, k->p2, i0, i1);
+    return;
+  }
+  const int64_t ws = c->kh * c->kw * c->ci * c->co;
+  for (int64_t i = i0; i < i1; i++)
+    direct_dw(c, k->p0, k->p1, i == 0 ? k->p2 : k->part + (i - 1) * ws, c->n * i / k->parts, c->n * (i + 1) / k->parts);
 }
 
-// Forward (p0 = x, p1 = w → p2 = y) or filter gradient (p0 = x, p1 = dy → p2 = dw) over OpenBLAS's thread count
-// (PFGM_THREADS), splitting the batch; each extra thread sums its own dw, added at the end. Returns 0 on allocation failure.
+// Forward (p0 = x, p1 = w → p2 = y) or filter gradient (p0 = x, p1 = dy → p2 = dw) on parallel.h's pool (PFGM_THREADS
+// threads). The filter gradient splits the batch into one slice per thread, whatever thread runs it, and adds the
+// slices' sums in slice order: the same result on every run. Returns 0 on allocation failure.
 static int direct_conv(const Conv *c, int bwd, const float *p0, const float *p1, float *p2) {
-  int threads = openblas_get_num_threads();
-  if (threads > c->n) threads = (int)c->n;
-  if (threads > 8) threads = 8;
-  if (threads < 2 || c->n * c->ho * c->wo * c->ci * c->co < (int64_t)1 << 18) {
-    DirectJob j = {c, bwd, p0, p1, p2, 0, c->n};
-    direct_job(&j);
-    return 1;
-  }
-  int64_t ws = c->kh * c->kw * c->ci * c->co;
-  DirectJob jobs[8];
-  pthread_t tid[8];
-  float *part = bwd ? malloc((size_t)((threads - 1) * ws) * sizeof(float)) : NULL;
-  if (bwd && part == NULL) return 0;
-  for (int t = 0; t < threads; t++) {
-    int64_t n0 = c->n * t / threads, n1 = c->n * (t + 1) / threads;
-    jobs[t] = (DirectJob){c, bwd, p0, p1, bwd && t > 0 ? part + (t - 1) * ws : p2, n0, n1};
-  }
-  int started[8] = {0};
-  for (int t = 1; t < threads; t++) started[t] = pthread_create(&tid[t], NULL, direct_job, &jobs[t]) == 0;
-  direct_job(&jobs[0]);
-  for (int t = 1; t < threads; t++) {
-    if (started[t]) pthread_join(tid[t], NULL);
-    else direct_job(&jobs[t]);  // no thread: do its share here
-  }
-  if (bwd) {
-    for (int t = 1; t < threads; t++)
-      for (int64_t k = 0; k < ws; k++) p2[k] += part[(t - 1) * ws + k];
+  int threads = pfgm_threads(c->n, (c->n * c->ho * c->wo * c->ci * c->co) >> 3);
+  int64_t ws = c->kh * c->kw * c->ci * c->co, parts = bwd ? threads : c->n;
+  float *part = bwd && parts > 1 ? malloc((size_t)((parts - 1) * ws) * sizeof(float)) : NULL;
+  if (bwd && parts > 1 && part == NULL) return 0;
+  DirectTask k = {c, bwd, p0, p1, p2, part, parts};
+  pfgm_parallel(parts, threads, direct_items, &k);
+  if (part != NULL) {
+    for (int64_t t = 1; t < parts; t++)
+      for (int64_t e = 0; e < ws; e++) p2[e] += part[(t - 1) * ws + e];
     free(part);
   }
   return 1;

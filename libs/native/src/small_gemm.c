@@ -3,20 +3,17 @@
 // packs both operands and wakes its threads, and a batch runs its entries one after another. Here a tile of R rows ×
 // 16·NV columns of C stays in vector registers while k runs over the whole (short) inner dimension; only op(B) is
 // packed (when transposed or ragged), 64 columns at a time; the batch's rows are shared out among the threads.
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include "parallel.h"
 #include "small_gemm.h"
-
-extern int openblas_get_num_threads(void);
 
 // -std=c11 (binding.gyp) turns off GCC's contraction of a·b + c into fused multiply-adds; the tiles need them (half
 // the instructions: [8192, 64]·[64, 64] 0.62 → 0.21 ms). Results round once per product term, as OpenBLAS's do.
 #pragma GCC optimize("fp-contract=fast")
 
 #define SMALL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#define MAX_THREADS 8
 // Products under this many multiply-adds run on the calling thread alone.
 #define MIN_THREADED ((int64_t)1 << 20)
 
@@ -157,71 +154,21 @@ static bool batch_rows(const GemmBatch *g, int64_t r0, int64_t r1) {
   return true;
 }
 
-// ---- Threads: a persistent pool (a pthread_create per call cost 20 µs to milliseconds on a loaded machine). A batch
-// is cut into chunks of rows that the caller and the pool's workers claim from an atomic counter, so the caller
-// never waits for a worker that was not scheduled in time: it then does every chunk itself. ----
-
+// A batch is cut into chunks of rows that the threads of parallel.h's pool claim (the caller never waits for a worker
+// that was not scheduled in time: it then does every chunk itself).
 typedef struct {
   const GemmBatch *g;
-  int64_t rows, chunk, chunks;
-  atomic_llong next;   // the next unclaimed chunk
+  int64_t rows, chunk;
   atomic_bool failed;  // a panel allocation failed
-} Task;
+} Chunks;
 
-static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pool_work = PTHREAD_COND_INITIALIZER, pool_done = PTHREAD_COND_INITIALIZER;
-static pthread_mutex_t pool_owner = PTHREAD_MUTEX_INITIALIZER;  // one batch at a time; others run alone
-static Task *pool_task = NULL;  // the batch in progress, NULL once its chunks are all claimed
-static uint64_t pool_gen = 0;   // batches posted
-static int pool_workers = 0, pool_inside = 0, pool_want = 0;
-
-static void run_chunks(Task *t) {
-  for (int64_t c; (c = atomic_fetch_add(&t->next, 1)) < t->chunks;) {
-    int64_t r0 = c * t->chunk, r1 = r0 + t->chunk < t->rows ? r0 + t->chunk : t->rows;
-    if (!batch_rows(t->g, r0, r1)) atomic_store(&t->failed, true);
+static void run_chunks(void *ctx, int64_t c0, int64_t c1, int t) {
+  (void)t;
+  Chunks *k = ctx;
+  for (int64_t c = c0; c < c1; c++) {
+    int64_t r0 = c * k->chunk, r1 = r0 + k->chunk < k->rows ? r0 + k->chunk : k->rows;
+    if (!batch_rows(k->g, r0, r1)) atomic_store(&k->failed, true);
   }
-}
-
-static void *pool_worker(void *arg) {
-  uint64_t seen = 0;
-  pthread_mutex_lock(&pool_mu);
-  for (;;) {
-    while (pool_task == NULL || pool_gen == seen || pool_inside >= pool_want) pthread_cond_wait(&pool_work, &pool_mu);
-    seen = pool_gen;
-    Task *t = pool_task;
-    pool_inside++;
-    pthread_mutex_unlock(&pool_mu);
-    run_chunks(t);
-    pthread_mutex_lock(&pool_mu);
-    if (--pool_inside == 0) pthread_cond_signal(&pool_done);
-  }
-  return NULL;
-}
-
-// Runs the task on the calling thread and up to `helpers` pool workers (started on first need, detached).
-static void pool_run(Task *t, int helpers) {
-  if (helpers < 1 || pthread_mutex_trylock(&pool_owner) != 0) {
-    run_chunks(t);
-    return;
-  }
-  pthread_mutex_lock(&pool_mu);
-  while (pool_workers < helpers) {
-    pthread_t tid;
-    if (pthread_create(&tid, NULL, pool_worker, NULL) != 0) break;
-    pthread_detach(tid);
-    pool_workers++;
-  }
-  pool_task = t;
-  pool_want = helpers;
-  pool_gen++;
-  pthread_cond_broadcast(&pool_work);
-  pthread_mutex_unlock(&pool_mu);
-  run_chunks(t);
-  pthread_mutex_lock(&pool_mu);
-  pool_task = NULL;
-  while (pool_inside > 0) pthread_cond_wait(&pool_done, &pool_mu);
-  pthread_mutex_unlock(&pool_mu);
-  pthread_mutex_unlock(&pool_owner);
 }
 
 // Measured in-process against the OpenBLAS path (tfjs matMul on the wasm heap, 2 threads, loaded machine, median
@@ -244,15 +191,14 @@ bool small_gemm(const GemmBatch *g) {
     return true;
   }
   int64_t rows = g->count * g->M, per_row = g->N * g->K;
-  int threads = openblas_get_num_threads();
-  if (threads > MAX_THREADS) threads = MAX_THREADS;
-  if (threads < 1 || rows * per_row < MIN_THREADED) threads = 1;
+  int threads = pfgm_threads(rows, rows * per_row < MIN_THREADED ? 0 : PFGM_MIN_PARALLEL_WORK);
   // Chunks of ≥ 24 rows (whole tiles) and ≥ 2^17 multiply-adds, about four per thread.
   int64_t chunk = (rows + 4 * threads - 1) / (4 * threads);
   int64_t least = ((int64_t)1 << 17) / per_row;
   if (chunk < least) chunk = least;
   chunk = (chunk + 23) / 24 * 24;
-  Task t = {g, rows, chunk, (rows + chunk - 1) / chunk, 0, false};
-  pool_run(&t, t.chunks > 1 ? threads - 1 : 0);
-  return !atomic_load(&t.failed);
+  int64_t chunks = (rows + chunk - 1) / chunk;
+  Chunks k = {g, rows, chunk, false};
+  pfgm_parallel(chunks, chunks > 1 ? threads : 1, run_chunks, &k);
+  return !atomic_load(&k.failed);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cblas.h>
 #include "conv.h"
+#include "parallel.h"
 
 // 16 floats: one AVX-512 register; aligned(4) allows unaligned loads and stores through it.
 typedef float v16f __attribute__((vector_size(64), aligned(4)));
@@ -39,8 +40,9 @@ WINO_CLONES static void filter_transform(const float *w, float *U, int64_t Ci, i
 
 // V[k][t − t0][ci] = (Bᵀ d B)[k] for the 4×4 input patch d of tile t (rows 2ti − pt …, columns 2tj − pl …; zero
 // outside the image), Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]].
-WINO_CLONES static void input_transform(const Conv *c, const float *x, float *V, int64_t t0, int64_t t1, int64_t th, int64_t tw) {
-  const int64_t Ci = c->ci, T = t1 - t0;
+// The block's tiles start at b0 and number T (V's stride); this call does tiles [t0, t1) of it.
+WINO_CLONES static void input_transform(const Conv *c, const float *x, float *V, int64_t b0, int64_t T, int64_t t0, int64_t t1, int64_t th, int64_t tw) {
+  const int64_t Ci = c->ci;
   const v16f zero = {0};
   for (int64_t t = t0; t < t1; t++) {
     const int64_t n = t / (th * tw), rem = t % (th * tw), y0 = 2 * (rem / tw) - c->pt, x0 = 2 * (rem % tw) - c->pl;
@@ -50,7 +52,7 @@ WINO_CLONES static void input_transform(const Conv *c, const float *x, float *V,
         const int64_t yy = y0 + r, xx = x0 + q;
         row[r][q] = yy >= 0 && yy < c->h && xx >= 0 && xx < c->w ? x + ((n * c->h + yy) * c->w + xx) * Ci : NULL;
       }
-    float *out = V + (t - t0) * Ci;
+    float *out = V + (t - b0) * Ci;
     for (int64_t ci = 0; ci < Ci; ci += 16) {
       v16f d[4][4], u[4][4];
       for (int r = 0; r < 4; r++)
@@ -72,11 +74,11 @@ WINO_CLONES static void input_transform(const Conv *c, const float *x, float *V,
 }
 
 // y tile = Aᵀ m A for m = M[k][t − t0][co], Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]]; outputs past ho/wo are dropped.
-WINO_CLONES static void output_transform(const Conv *c, const float *M, float *y, int64_t t0, int64_t t1, int64_t th, int64_t tw) {
-  const int64_t Co = c->co, T = t1 - t0;
+WINO_CLONES static void output_transform(const Conv *c, const float *M, float *y, int64_t b0, int64_t T, int64_t t0, int64_t t1, int64_t th, int64_t tw) {
+  const int64_t Co = c->co;
   for (int64_t t = t0; t < t1; t++) {
     const int64_t n = t / (th * tw), rem = t % (th * tw), i0 = 2 * (rem / tw), j0 = 2 * (rem % tw);
-    const float *in = M + (t - t0) * Co;
+    const float *in = M + (t - b0) * Co;
     for (int64_t co = 0; co < Co; co += 16) {
       v16f m[4][4], s[2][4];
       for (int k = 0; k < 16; k++) m[k / 4][k % 4] = *(const v16f *)(in + k * T * Co + co);
@@ -94,6 +96,21 @@ WINO_CLONES static void output_transform(const Conv *c, const float *M, float *y
   }
 }
 
+typedef struct {
+  const Conv *c;
+  const float *x;
+  float *V, *M, *y;
+  int64_t b0, T, th, tw;
+  int out;  // 0: input transform; 1: output transform
+} TransformTask;
+
+static void transform_items(void *ctx, int64_t i0, int64_t i1, int t) {
+  (void)t;
+  const TransformTask *k = ctx;
+  if (k->out) output_transform(k->c, k->M, k->y, k->b0, k->T, k->b0 + i0, k->b0 + i1, k->th, k->tw);
+  else input_transform(k->c, k->x, k->V, k->b0, k->T, k->b0 + i0, k->b0 + i1, k->th, k->tw);
+}
+
 int winograd_fwd(const Conv *c, const float *x, const float *w, float *y) {
   const int64_t Ci = c->ci, Co = c->co, th = (c->ho + 1) / 2, tw = (c->wo + 1) / 2, tiles = c->n * th * tw;
   // Tiles per block: its V and M (16 · T · (Ci + Co) floats, ≈ 8 MiB) stay in L2/L3 between transform and sgemm.
@@ -109,12 +126,16 @@ int winograd_fwd(const Conv *c, const float *x, const float *w, float *y) {
   }
   filter_transform(w, U, Ci, Co);
   for (int64_t t0 = 0; t0 < tiles; t0 += T) {
-    const int64_t t1 = t0 + T < tiles ? t0 + T : tiles, nt = t1 - t0;
-    input_transform(c, x, V, t0, t1, th, tw);
-    for (int k = 0; k < 16; k++)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)Co, (int)Ci, 1.0f, V + k * nt * Ci, (int)Ci,
-                  U + k * Ci * Co, (int)Co, 0.0f, M + k * nt * Co, (int)Co);
-    output_transform(c, M, y, t0, t1, th, tw);
+    const int64_t nt = t0 + T < tiles ? T : tiles - t0;
+    // The transforms are memory-bound and per tile: split over the pool's threads; the sgemms use OpenBLAS's.
+    const int threads = pfgm_threads(nt, 16 * nt * (Ci + Co));
+    TransformTask k = {c, x, V, M, y, t0, nt, th, tw, 0};
+    pfgm_parallel(nt, threads, transform_items, &k);
+    for (int q = 0; q < 16; q++)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nt, (int)Co, (int)Ci, 1.0f, V + q * nt * Ci, (int)Ci,
+                  U + q * Ci * Co, (int)Co, 0.0f, M + q * nt * Co, (int)Co);
+    k.out = 1;
+    pfgm_parallel(nt, threads, transform_items, &k);
   }
   free(U), free(V), free(M);
   return 1;
