@@ -5,6 +5,34 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
+#include "parallel.h"
+
+typedef struct {
+  float *y;
+  const float *bias;  // or NULL
+  int64_t cols, act;
+  float alpha;
+} BiasTask;
+
+// Rows [r0, r1) of biasActivate (a convolution's whole output: rows are split over parallel.h's pool).
+static void bias_rows(void *ctx, int64_t r0, int64_t r1, int t) {
+  (void)t;
+  const BiasTask *k = ctx;
+  const int64_t cols = k->cols;
+  const float *bp = k->bias, a = k->alpha;
+  for (int64_t r = r0; r < r1; r++) {
+    float *row = k->y + r * cols;
+    if (bp != NULL) for (int64_t c = 0; c < cols; c++) row[c] += bp[c];
+    switch (k->act) {
+      case 1: for (int64_t c = 0; c < cols; c++) row[c] = row[c] < 0 ? 0 : row[c]; break;  // NaN stays NaN
+      case 2: for (int64_t c = 0; c < cols; c++) row[c] = row[c] < 0 ? 0 : (row[c] > 6 ? 6 : row[c]); break;
+      case 3: for (int64_t c = 0; c < cols; c++) row[c] = row[c] < 0 ? a * row[c] : row[c]; break;
+      case 4: for (int64_t c = 0; c < cols; c++) row[c] = 1.0f / (1.0f + expf(-row[c])); break;
+      case 5: for (int64_t c = 0; c < cols; c++) row[c] = row[c] < 0 ? expm1f(row[c]) : row[c]; break;
+      default: break;
+    }
+  }
+}
 
 // biasActivate(y, offY, rows, cols, bias | null, offBias, act, alpha): y[r, c] = act(y[r, c] + bias[c]).
 // act: 0 linear, 1 relu, 2 relu6, 3 leakyrelu(alpha), 4 sigmoid, 5 elu.
@@ -25,21 +53,8 @@ static napi_value bias_activate(napi_env env, napi_callback_info info) {
     FAIL("biasActivate: wrong argument types");
   if (rows < 0 || cols < 0 || act < 0 || act > 5) FAIL("biasActivate: bad arguments");
   if (!fits(&y, offY, rows * cols) || (has_bias && !fits(&bias, offB, cols))) FAIL("biasActivate: array too short");
-  float *p = (float *)y.data + offY;
-  const float *bp = has_bias ? (const float *)bias.data + offB : NULL;
-  float a = (float)alpha;
-  for (int64_t r = 0; r < rows; r++) {
-    float *row = p + r * cols;
-    if (bp != NULL) for (int64_t k = 0; k < cols; k++) row[k] += bp[k];
-    switch (act) {
-      case 1: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? 0 : row[k]; break;  // NaN stays NaN
-      case 2: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? 0 : (row[k] > 6 ? 6 : row[k]); break;
-      case 3: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? a * row[k] : row[k]; break;
-      case 4: for (int64_t k = 0; k < cols; k++) row[k] = 1.0f / (1.0f + expf(-row[k])); break;
-      case 5: for (int64_t k = 0; k < cols; k++) row[k] = row[k] < 0 ? expm1f(row[k]) : row[k]; break;
-      default: break;
-    }
-  }
+  BiasTask k = {(float *)y.data + offY, has_bias ? (const float *)bias.data + offB : NULL, cols, act, (float)alpha};
+  pfgm_parallel(rows, pfgm_threads(rows, rows * cols), bias_rows, &k);
   return NULL;
 }
 
@@ -115,6 +130,28 @@ static napi_value binary(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+typedef struct {
+  float *out;
+  const Array *parts;
+  const double *inners;
+  size_t count;
+  int64_t total;  // Σ inners
+} ConcatTask;
+
+// Rows [o0, o1) of the concatenation, over parallel.h's pool.
+static void concat_rows(void *ctx, int64_t o0, int64_t o1, int t) {
+  (void)t;
+  const ConcatTask *k = ctx;
+  for (int64_t o = o0; o < o1; o++) {
+    float *po = k->out + o * k->total;
+    for (size_t i = 0; i < k->count; i++) {
+      int64_t n = (int64_t)k->inners[i];
+      memcpy(po, (const float *)k->parts[i].data + o * n, (size_t)n * sizeof(float));
+      po += n;
+    }
+  }
+}
+
 // concat(out, outer, inners: Float64Array, parts...): out[o, :] = [part_0[o, :], part_1[o, :], …], part_i being
 // [outer, inners[i]] (row-major) — a concatenation along one axis.
 static napi_value concat(napi_env env, napi_callback_info info) {
@@ -135,14 +172,8 @@ static napi_value concat(napi_env env, napi_callback_info info) {
     total += k;
   }
   if (!fits(&O, 0, outer * total)) FAIL("concat: out too short");
-  float *po = O.data;
-  for (int64_t o = 0; o < outer; o++) {
-    for (size_t i = 0; i < inner.length; i++) {
-      int64_t k = (int64_t)((double *)inner.data)[i];
-      memcpy(po, (const float *)parts[i].data + o * k, (size_t)k * sizeof(float));
-      po += k;
-    }
-  }
+  ConcatTask k = {O.data, parts, (const double *)inner.data, inner.length, total};
+  pfgm_parallel(outer, pfgm_threads(outer, outer * total), concat_rows, &k);
   return NULL;
 }
 
