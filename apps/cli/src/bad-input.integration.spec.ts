@@ -297,7 +297,8 @@ describe('faults: signals, a killed run, two writers', () => {
     const again = await pfgm([...long.map((a) => (a === '100000' ? String(reached + 6) : a)), '--checkpoint-every', '2', '--out', 'killed', '--resume']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/resumed .*killed at step \d+/);
-    expect(again.stderr).toMatch(/removed 1 temp file/);
+    // The planted file, and the killed process's own if the kill landed inside a checkpoint write (every 2 steps).
+    expect(again.stderr).toMatch(/removed [12] temp file\(s\) of an interrupted write: .*\.checkpoint\.safetensors\.999999\.deadbeef\.tmp/);
     expect(readdirSync(at('killed')).filter((f) => f.endsWith('.tmp') || f === '.pfgm-lock')).toEqual([]);
   }, 180_000);
 

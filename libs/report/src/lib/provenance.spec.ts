@@ -78,6 +78,30 @@ describe('writeProvenance / finishRun', () => {
     expect(readJson<Provenance>(join(dir, 'provenance.json')).endedAt).toBe(endedAt.toISOString());
     expect(existsSync(join(dir, 'DONE'))).toBe(true);
   });
+
+  it('a resumed run keeps every earlier piece: the step it started from, its commit, backend and start time', () => {
+    const { dir: repo, commit: first } = scratchRepo();
+    const dir = tmp();
+    const config = { steps: 30 };
+    writeProvenance(dir, { config, seed: 0, threads: 1, repoDir: repo, startedAt: new Date('2026-12-06T10:00:00Z') });
+    expect(readJson<Provenance>(join(dir, 'provenance.json')).segments).toBeUndefined();
+    writeFileSync(join(repo, 'a.txt'), 'b');
+    git(repo, 'commit', '-q', '-am', 'two');
+    const second = gitState(repo).commit;
+    expect(second).not.toBe(first);
+    writeProvenance(dir, { config, seed: 0, threads: 1, repoDir: repo, startedAt: new Date('2026-12-06T11:00:00Z'), resumedAt: 12 });
+    writeProvenance(dir, { config, seed: 0, threads: 1, repoDir: repo, startedAt: new Date('2026-12-06T12:00:00Z'), resumedAt: 25 });
+    const p = readJson<Provenance>(join(dir, 'provenance.json'));
+    expect(p.resumedAt).toBe(25);
+    expect(p.git.commit).toBe(second);
+    expect(p.segments?.map((s) => [s.from, s.git.commit, s.startedAt])).toEqual([
+      [0, first, '2026-12-06T10:00:00.000Z'],
+      [12, second, '2026-12-06T11:00:00.000Z'],
+    ]);
+    // A fresh start (resumedAt 0 or absent) begins a new history.
+    writeProvenance(dir, { config, seed: 0, threads: 1, repoDir: repo, resumedAt: 0 });
+    expect(readJson<Provenance>(join(dir, 'provenance.json')).segments).toBeUndefined();
+  });
 });
 
 describe('provenance records the kernels behind the backend', () => {

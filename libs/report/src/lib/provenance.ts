@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,6 +26,20 @@ export interface ProvenanceInput {
   repoDir?: string;
   /** Anything else worth keeping (dataset hashes, checkpoint paths, preset name). */
   extra?: Readonly<Record<string, unknown>>;
+  /**
+   * The step this process resumes an interrupted run from (> 0): the previous provenance.json in `dir` becomes an
+   * entry of `segments`, so a run trained in pieces names the commit and kernels of every piece.
+   */
+  resumedAt?: number;
+}
+
+/** A finished-or-interrupted piece of a resumed run: the step it started from and what computed it. */
+export interface ProvenanceSegment {
+  from: number;
+  git: GitState;
+  backend: string;
+  kernels: Provenance['kernels'];
+  startedAt: string;
 }
 
 /** Contents of provenance.json. */
@@ -45,6 +60,18 @@ export interface Provenance {
   /** endedAt − startedAt in seconds (wall clock); null until finished. */
   wallSeconds: number | null;
   extra: Readonly<Record<string, unknown>>;
+  /** The step this process started from (absent: from the beginning). */
+  resumedAt?: number;
+  /** The earlier pieces of a resumed run, oldest first (absent when never resumed). */
+  segments?: ProvenanceSegment[];
+}
+
+/** The previous pieces of a run resumed in `dir`: those its provenance.json lists, plus that file's own piece. */
+function earlierSegments(dir: string): ProvenanceSegment[] | undefined {
+  const path = join(dir, PROVENANCE_FILE);
+  if (!existsSync(path)) return undefined;
+  const p = readJson<Provenance>(path);
+  return [...(p.segments ?? []), { from: p.resumedAt ?? 0, git: p.git, backend: p.backend, kernels: p.kernels ?? null, startedAt: p.startedAt }];
 }
 
 function hostInfo(): Provenance['host'] {
@@ -86,6 +113,10 @@ export function writeProvenance(dir: string, input: ProvenanceInput): Provenance
     wallSeconds: null,
     extra: input.extra ?? {},
   };
+  if (input.resumedAt !== undefined && input.resumedAt > 0) {
+    const segments = earlierSegments(dir);
+    Object.assign(provenance, { resumedAt: input.resumedAt }, segments ? { segments } : {});
+  }
   writeJson(join(dir, CONFIG_FILE), input.config);
   writeJson(join(dir, PROVENANCE_FILE), provenance);
   return provenance;

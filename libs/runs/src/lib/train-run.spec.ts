@@ -71,6 +71,17 @@ describe('trainRun', () => {
     expect(readdirSync(foreign).sort()).toEqual(['chapters', 'thesis.tex']);
   });
 
+  it('a resumed run records where it resumed and keeps the earlier piece in provenance.json', async () => {
+    const dir = join(root, 'pieces');
+    await trainRun(config(128, 2), opts(dir));
+    const first = JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8'));
+    expect(first.segments).toBeUndefined();
+    await trainRun(config(128, 4), opts(dir, { resume: true }));
+    const p = JSON.parse(readFileSync(join(dir, 'provenance.json'), 'utf8'));
+    expect(p.resumedAt).toBe(2);
+    expect(p.segments).toEqual([{ from: 0, git: first.git, backend: first.backend, kernels: first.kernels ?? null, startedAt: first.startedAt }]);
+  });
+
   it('refuses a folder another live process holds, writing nothing', async () => {
     const dir = join(root, 'held');
     mkdirSync(dir);

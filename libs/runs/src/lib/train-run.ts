@@ -90,7 +90,7 @@ export async function trainRun(config: TrainRunConfig, opts: TrainRunOptions): P
     applyPlan(plan, dir, log);
     const stale = [...removeStaleTempFiles(dir), ...removeStaleTempFiles(join(dir, 'samples'))];
     if (stale.length > 0) log(`removed ${stale.length} temp file(s) of an interrupted write: ${stale.join(', ')}`);
-    writeProvenance(dir, { config, seed: config.train.seed, threads: opts.threads ?? null, extra: { dataset: ds.name, params: net.numParams } });
+    writeProvenance(dir, { config, seed: config.train.seed, threads: opts.threads ?? null, extra: { dataset: ds.name, params: net.numParams }, resumedAt: state.step });
     log(`training ${config.methodName} on ${ds.name} (${ds.length} examples), ${config.netName} with ${net.numParams} parameters, steps ${state.step} → ${config.train.steps}`);
     if (t.warmup >= t.steps) log(`warning: the learning-rate warm-up (${t.warmup} steps) is not shorter than the run (${t.steps} steps): it trains at a fraction of --lr throughout; pass a smaller --warmup (e.g. ${Math.max(0, Math.round(t.steps / 10))}) or more --steps`);
     return await loop(config, opts, data, method, net, state, rng, ckpt);
