@@ -1,32 +1,17 @@
 // Parity of the OpenBLAS wasm kernels (@pfgm/native) with the tfjs cpu backend. They must run wherever the addon can
 // be built: without it this file fails (naming why) unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it.
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeSpecGate, requireNative } from '@pfgm/native';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireNative } from '@pfgm/native';
+import { describe, expect, it } from 'vitest';
 import '../gradients.js';
 import { expectClose } from '../../testing.js';
 import { randn, wasmAndCpu, type Input } from './parity-test-utils.js';
 import { nativeKernelsRegistered, registerWasmKernels } from './register-wasm-kernels.js';
-import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
+import { useNativeWasm } from './use-native-wasm.js';
 
-const gate = nativeSpecGate();
+const gate = useNativeWasm('the OpenBLAS kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNAVAILABLE=1 only where it cannot)', nativeKernelsRegistered);
 const tol = { rtol: 1e-5, atol: 1e-5 };
 const convTol = { rtol: 1e-4, atol: 1e-4 }; // sums of up to 576 products of N(0,1) values: float32 order differences
-
-beforeAll(async () => {
-  if (!gate.available) return;
-  await loadWasmPackage();
-  registerWasmKernels({ native: requireNative() });
-  await setWasmBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-it('the OpenBLAS kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNAVAILABLE=1 only where it cannot)', () => {
-  if (gate.missing != null) throw new Error(gate.missing);
-  if (gate.available) expect(nativeKernelsRegistered()).toBe(true);
-});
 
 // Every describe below is skipped only with PFGM_NATIVE_UNAVAILABLE=1 (no libopenblas-dev): the case above fails when
 // the addon is missing otherwise, so CI (which installs it) never skips them silently.

@@ -1,30 +1,13 @@
 // Parity of the fused optimizer kernels (wasm + @pfgm/native) with their composites on the tfjs cpu backend: the same
 // float32 operations in the same order, so Adam, EMA and scale agree bit for bit; the sum of squares is float64.
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeSpecGate, requireNative } from '@pfgm/native';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectClose } from '../../testing.js';
 import { randn, runOn, type Input } from './parity-test-utils.js';
-import { registerWasmKernels } from './register-wasm-kernels.js';
 import { ADAM_KERNEL, EMA_KERNEL, fusedOptimizerAvailable, SCALE_KERNEL, SUM_SQUARES_KERNEL } from './native-optimizer.js';
-import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
+import { useNativeWasm } from './use-native-wasm.js';
 
-const gate = nativeSpecGate();
-
-beforeAll(async () => {
-  if (!gate.available) return;
-  await loadWasmPackage();
-  registerWasmKernels({ native: requireNative() });
-  await setWasmBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-it('the fused optimizer kernels are registered on wasm with the addon (PFGM_NATIVE_UNAVAILABLE=1 only where it cannot be built)', () => {
-  if (gate.missing != null) throw new Error(gate.missing);
-  if (gate.available) expect(fusedOptimizerAvailable()).toBe(true);
-});
+const gate = useNativeWasm('the fused optimizer kernels are registered on wasm with the addon (PFGM_NATIVE_UNAVAILABLE=1 only where it cannot be built)', fusedOptimizerAvailable);
 
 const run = (name: string, inputs: tf.Tensor[], attrs: object) =>
   tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as tf.NamedAttrMap) as tf.Tensor[];

@@ -2,31 +2,15 @@
 // shapes Inception-v3 and the U-Nets pool, odd sizes and 'same' edges. Fails (naming why) without the addon unless
 // PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it.
 import * as tf from '@tensorflow/tfjs-core';
-import { nativeSpecGate, requireNative } from '@pfgm/native';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../gradients.js';
 import { expectClose } from '../../testing.js';
 import { randn, wasmAndCpu } from './parity-test-utils.js';
-import { nativeKernelsRegistered, registerWasmKernels } from './register-wasm-kernels.js';
-import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
+import { nativeKernelsRegistered } from './register-wasm-kernels.js';
+import { useNativeWasm } from './use-native-wasm.js';
 
-const gate = nativeSpecGate();
+const gate = useNativeWasm('the native pooling kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNAVAILABLE=1 only where it cannot)', nativeKernelsRegistered);
 const tol = { rtol: 1e-5, atol: 1e-5 };
-
-beforeAll(async () => {
-  if (!gate.available) return;
-  await loadWasmPackage();
-  registerWasmKernels({ native: requireNative() });
-  await setWasmBackend();
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-it('the native pooling kernels are registered (CI builds @pfgm/native; PFGM_NATIVE_UNAVAILABLE=1 only where it cannot)', () => {
-  if (gate.missing != null) throw new Error(gate.missing);
-  if (gate.available) expect(nativeKernelsRegistered()).toBe(true);
-});
 
 type Pad = 'same' | 'valid' | number;
 interface PoolCase {
