@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { metricColumns } from '../images/image-metric.js';
 import { REPO_ROOT } from './baselines-file.js';
 import type { Finding, MetricCheck } from './check-baselines.js';
@@ -21,15 +21,15 @@ export interface ImageCheckOptions {
   inceptionPath?: string;
   /** A scorer already loaded for the file's settings (specs that check several times); else one is loaded and disposed. */
   scorer?: ImageScorer;
-  /** The file's path, for the findings' messages. */
+  /** The file's path (absolute or relative to the repository root), for the findings' messages. */
   path?: string;
 }
 
 /**
  * Re-evaluates every checked image model of `baselines` at its CI seed with the metric the file names
  * (`settings.metric`: FD-FMNIST, Inception FID, …) on the backend it was measured on: a missing or changed (sha256)
- * checkpoint or config is reported as such; otherwise the metric is compared with its tolerances (above the upper, below the
- * lower, or not finite: a regression). The findings are those of the toy check (check-baselines.ts), so `formatFinding` and `allPassed` apply.
+ * checkpoint or config of any listed model (checked or not) is reported as such; otherwise a checked model's metric is
+ * compared with its tolerances (above the upper, below the lower, or not finite: a regression). The findings are those of the toy check (check-baselines.ts), so `formatFinding` and `allPassed` apply.
  */
 export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: ImageCheckOptions = {}): Promise<Finding[]> {
   const root = opts.root ?? REPO_ROOT;
@@ -38,7 +38,7 @@ export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: I
     if (unknown.length > 0) throw new Error(`checkImageBaselines: unknown model id(s) ${unknown.join(', ')}; listed: ${baselines.models.map((m) => m.id).join(', ')}`);
   }
   await selectBackend(baselines.settings.backend);
-  const source: BaselinesSource = { file: opts.path ?? `results/${basename(IMAGE_BASELINES_PATH)}`, regenerate: baselines.regenerate ?? 'npm run baselines-images -w experiments' };
+  const source: BaselinesSource = { file: relative(REPO_ROOT, opts.path ?? IMAGE_BASELINES_PATH), regenerate: baselines.regenerate ?? 'npm run baselines-images -w experiments' };
   const models = baselines.models.filter((m) => !opts.only || opts.only.includes(m.id));
   // Loaded on first use: a missing or changed file is reported without loading the metric network.
   let loaded: Promise<ImageScorer> | undefined;
@@ -53,10 +53,11 @@ export async function checkImageBaselines(baselines: ImageBaselinesFile, opts: I
 }
 
 async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: string, scorer: () => Promise<ImageScorer>, faults: Faults, source: BaselinesSource): Promise<Finding> {
-  if (!m.checked) return { kind: 'skipped', id: m.id, reason: m.reason ?? 'not checked' };
   const dir = join(root, m.dir);
+  // Files first, for every listed model: an unchecked model is one whose metric is not re-scored, not one that may change.
   const problem = checkRunFiles(m.id, dir, m, source);
   if (problem) return problem;
+  if (!m.checked || !m.fd) return { kind: 'skipped', id: m.id, reason: `files unchanged (sha256); not re-scored: ${m.reason ?? 'not checked'}` };
   const { metric, ref } = await scorer();
   const t0 = performance.now();
   const { values } = await evaluateImageCheckpoint(dir, b.settings, metric, ref, [m.ciSeed], faults);

@@ -16,6 +16,29 @@ export const IMAGE_BASELINES_PATH = fileURLToPath(new URL('../../../results/base
 /** Where the committed Fashion-MNIST runs live. */
 export const IMAGE_MODELS_DIR = fileURLToPath(new URL('../../../results/models', import.meta.url));
 
+/** One committed models folder and the baselines file that must list every fmnist checkpoint git tracks in it. */
+export interface ImageBaselinesLocation {
+  /** The baselines file. */
+  path: string;
+  /** The models folder it covers. */
+  modelsDir: string;
+  /** The command that (re)writes it. */
+  regenerate: string;
+}
+
+/**
+ * Every committed image-baselines file: the cpu/table models (raw weights) and the claims runs' models of issue 14
+ * (EMA weights, FD re-scored for training seed 1 of each configuration, the other seeds' files checked by sha256).
+ */
+export const IMAGE_BASELINES_LOCATIONS: readonly ImageBaselinesLocation[] = [
+  { path: IMAGE_BASELINES_PATH, modelsDir: IMAGE_MODELS_DIR, regenerate: 'npm run baselines-images -w experiments' },
+  {
+    path: fileURLToPath(new URL('../../../results/claims/baselines-images.json', import.meta.url)),
+    modelsDir: fileURLToPath(new URL('../../../results/claims/models', import.meta.url)),
+    regenerate: 'npm run baselines-images -w experiments -- --models results/claims/models --weights ema --score-seeds 1 --reuse --out results/claims/baselines-images.json',
+  },
+];
+
 /** How every image checkpoint is evaluated (the same for the baseline seeds and the CI seed). */
 export interface ImageEvalSettings {
   /**
@@ -49,23 +72,28 @@ export interface ImageModelBaseline {
   configSha256: string;
   /** The run's method name (config.json `methodName`). */
   method: string;
-  /** NFE the sampler used. */
-  nfe: number;
+  /** NFE the sampler used (absent for a model that was not measured). */
+  nfe?: number;
   /** Baseline seeds (K = seeds.length). */
   seeds: number[];
   K: number;
   /**
    * The metric over the seeds, with the same prediction bound as the toy SW2 (mean + k·std), and the same bound below
    * (mean − k·std): the image values are a fingerprint of model + sampler at a coarse NFE, where a broken model can
-   * also score lower (measured: 50 % weight noise on the PFGM model e351c875b84d).
+   * also score lower (measured: 50 % weight noise on the PFGM model e351c875b84d). Absent for a model that was not
+   * measured (`checked: false` with `--score-seeds`).
    */
-  fd: Sw2Baseline & { lowerTolerance: number };
-  /** Whether CI checks this model; when false, `reason` says why. */
+  fd?: Sw2Baseline & { lowerTolerance: number };
+  /** Training seed of the run (config.json train.seed). */
+  trainSeed?: number;
+  /** Whether CI re-scores this model; when false, `reason` says why (its files are still checked by sha256). */
   checked: boolean;
   reason?: string;
   /** The seed CI evaluates (not one of `seeds`) and its value when the baselines were written. */
   ciSeed: number;
-  ciAtWrite: { fd: number };
+  ciAtWrite?: { fd: number };
+  /** When this entry was measured (an entry kept by `--reuse` keeps the commit it was measured at). */
+  measured?: { commit: string | null; dirty: boolean | null; date: string; seconds: number };
 }
 
 /** The whole results/baselines-images.json. */
@@ -86,10 +114,10 @@ export function readImageBaselines(path: string = IMAGE_BASELINES_PATH): ImageBa
     throw new Error(`${path}: expected { settings: { metric, samples, … }, tolerance, provenance, models: [...] } as written by write-image-baselines.ts; regenerate it`);
   }
   for (const m of b.models) {
-    for (const key of ['id', 'dir', 'checkpointSha256', 'configSha256', 'fd', 'ciSeed'] as const) {
+    for (const key of ['id', 'dir', 'checkpointSha256', 'configSha256', 'ciSeed'] as const) {
       if (m[key] === undefined) throw new Error(`${path}: model ${m.id ?? '?'} lacks '${key}'; regenerate the file`);
     }
-    if (typeof m.fd.lowerTolerance !== 'number') throw new Error(`${path}: model ${m.id} lacks 'fd.lowerTolerance'; regenerate the file`);
+    if (m.checked && typeof m.fd?.lowerTolerance !== 'number') throw new Error(`${path}: checked model ${m.id} lacks 'fd.lowerTolerance'; regenerate the file`);
   }
   return b;
 }

@@ -1,15 +1,26 @@
 // Writes results/baselines-images.json: `tsx src/regression/write-image-baselines.ts [--metric fd-fmnist|fid] [--inception path] [--out path]`.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeJson } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
 import { buildImageBaselines } from './build-image-baselines.js';
-import { IMAGE_BASELINES_PATH, IMAGE_MODELS_DIR } from './image-baselines-file.js';
+import { IMAGE_BASELINES_PATH, IMAGE_MODELS_DIR, readImageBaselines } from './image-baselines-file.js';
 
 function int(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
   return n;
 }
+
+function seedList(v: string): number[] {
+  const seeds = v.split(',').map(Number);
+  if (seeds.some((s) => !Number.isInteger(s))) throw new InvalidArgumentError('expected training seeds, e.g. 1 or 1,2');
+  return seeds;
+}
+
+/** Paths on the command line are relative to where npm was started (INIT_CWD), not to experiments/. */
+const fromCwd = (p: string): string => resolve(process.env.INIT_CWD ?? process.cwd(), p);
 
 function pair(v: string, acc: [string, string][]): [string, string][] {
   const i = v.indexOf('=');
@@ -34,10 +45,15 @@ const program = new Command('write-image-baselines')
   .option('--backend <name>', 'tfjs backend; the check selects the same one', 'wasm')
   .option('--out <path>', 'output file', IMAGE_BASELINES_PATH)
   .option('--unchecked <id=reason>', 'record a model without checking it in CI, with the reason (repeatable)', pair, [] as [string, string][])
+  .option('--score-seeds <s,…>', 'measure and re-score in CI only runs of these training seeds; the others are checked by sha256 only', seedList)
+  .option('--reuse', 'keep the entries of the existing --out file whose run files and settings are unchanged (measure only new or changed runs)')
   .action(async (o) => {
+    const out = fromCwd(o.out);
+    const modelsDir = fromCwd(o.models);
+    if (o.reuse && !existsSync(out)) throw new Error(`--reuse: ${out} does not exist yet; run once without --reuse`);
     await initBackend(o.backend, { log: () => undefined });
     const file = await buildImageBaselines({
-      modelsDir: o.models,
+      modelsDir,
       prefix: o.prefix,
       settings: { metric: o.metric, solver: { kind: 'heun', steps: o.steps }, samples: o.samples, batch: o.batch, weights: o.weights, reference: { data: 'fmnist', split: 'test', images: o.refImages, size: 28 }, backend: o.backend },
       inceptionPath: o.inception,
@@ -45,10 +61,13 @@ const program = new Command('write-image-baselines')
       alpha: o.alpha,
       ciSeed: o.ciSeed,
       unchecked: Object.fromEntries(o.unchecked),
+      ...(o.scoreSeeds ? { scoreSeeds: o.scoreSeeds } : {}),
+      ...(o.reuse ? { reuse: readImageBaselines(out) } : {}),
+      regenerate: `npm run baselines-images -w experiments -- ${process.argv.slice(2).join(' ')}`.trimEnd().replace(/ --$/, ''),
       log: (l) => console.log(l),
     });
-    writeJson(o.out, file);
-    console.log(`wrote ${o.out} (${file.models.length} models, ${file.provenance.wallSeconds.toFixed(0)} s)`);
+    writeJson(out, file);
+    console.log(`wrote ${out} (${file.models.length} models, ${file.provenance.wallSeconds.toFixed(0)} s)`);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -65,6 +65,7 @@ const gradCases: PoolCase[] = [
   { x: [2, 8, 8, 24], f: [8, 8], s: [8, 8], pad: 'valid' },
 ];
 
+// Skipped only where the addon is absent: this file's gate test then fails, naming why, unless PFGM_NATIVE_UNAVAILABLE=1.
 describe.skipIf(!gate.available)('native MaxPool vs cpu', () => {
   it.each(maxCases.map((c, i) => ({ ...c, i, name: name(c) })))('$name', async (c) => {
     const { wasm, cpu } = await wasmAndCpu([randn(c.x, 200 + c.i)], (x) => tf.maxPool(x as tf.Tensor4D, c.f, c.s, c.pad, c.round));
@@ -84,6 +85,7 @@ describe.skipIf(!gate.available)('native MaxPool vs cpu', () => {
   });
 });
 
+// Skipped only where the addon is absent: this file's gate test then fails, naming why, unless PFGM_NATIVE_UNAVAILABLE=1.
 describe.skipIf(!gate.available)('native AvgPool vs cpu', () => {
   it.each(avgCases.map((c, i) => ({ ...c, i, name: name(c) })))('$name', async (c) => {
     const { wasm, cpu } = await wasmAndCpu([randn(c.x, 300 + c.i)], (x) => tf.avgPool(x as tf.Tensor4D, c.f, c.s, c.pad, c.round));
@@ -92,6 +94,7 @@ describe.skipIf(!gate.available)('native AvgPool vs cpu', () => {
   });
 });
 
+// Skipped only where the addon is absent: this file's gate test then fails, naming why, unless PFGM_NATIVE_UNAVAILABLE=1.
 describe.skipIf(!gate.available)('native AvgPoolGrad vs cpu', () => {
   it.each(gradCases.map((c, i) => ({ ...c, i, name: name(c) })))('$name', async (c) => {
     const outShape = tf.backend_util.computePool2DInfo(c.x, c.f, c.s, 1, c.pad).outShape;
@@ -110,6 +113,7 @@ describe.skipIf(!gate.available)('native AvgPoolGrad vs cpu', () => {
   });
 });
 
+// Skipped only where the addon is absent: this file's gate test then fails, naming why, unless PFGM_NATIVE_UNAVAILABLE=1.
 describe.skipIf(!gate.available)('native pooling: fallbacks and memory', () => {
   it('int32 MaxPool reaches the stock kernel (whose float32-only error it gives, as without the addon)', async () => {
     await tf.setBackend('wasm');
