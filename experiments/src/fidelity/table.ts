@@ -4,7 +4,7 @@ import {
   EDM_STEPS, LIKELIHOOD_Z_EXP, VZ_EPS, edmCoefficients, edmConfig, makeMethod, pfgmConfig, pfgmTrainingDefaults, pfgmppConfig, pfgmppTrainingDefaults,
   timeVariable, vpConfig, vpTrainingDefaults,
 } from '@pfgm/methods';
-import { preset } from '@pfgm/networks';
+import { numGroups, preset } from '@pfgm/networks';
 import { edmGrid, vpGrid } from '@pfgm/ode';
 import { methodConfigFor, solverSpec, trainDefaultsFor, type DataFacts, type MethodName } from '@pfgm/runs';
 import { edmEmaDecay, warmupLr } from '@pfgm/train';
@@ -550,6 +550,14 @@ const training: FidelityEntry[] = [
     official: { channels: 128, channelMult: [1, 2, 2, 2], numBlocks: 4, attn: [16], embedding: 'positional', dropout: 0.1 },
     source: [PF('configs/poisson/cifar10_ddpmpp.py:60-63', 'nf', 'ch_mult', 'num_res_blocks', 'attn_resolutions'), PF('configs/poisson/cifar10_ddpmpp.py:76', 'positional'), PF('configs/default_cifar10_configs.py:62', 'dropout'), SS('configs/vp/cifar10_ddpmpp_continuous.py:47-50', 'nf', 'ch_mult'), SS('configs/vp/cifar10_ddpmpp_continuous.py:62', 'positional')],
     note: 'The PFGM head adds one output channel whose spatial mean is v_z (ncsnpp.py); PFGM++/EDM: preset-paper-net-pfgmpp.',
+  },
+  {
+    id: 'net-ddpm-groups', group: 'Training', what: 'GroupNorm groups of the DDPM-style U-Net (the weaker backbone) by channel count C',
+    code: 'libs/networks/src/lib/blocks/common.ts numGroups', status: 'rule',
+    get: () => Object.fromEntries([16, 32, 48, 64, 128, 256].map((C) => [`C=${C}`, numGroups('ddpm', C)])),
+    value: { 'C=16': 16, 'C=32': 32, 'C=48': 24, 'C=64': 32, 'C=128': 32, 'C=256': 32 },
+    source: [SS('models/layers.py:625', 'num_groups=32'), SS('models/layers.py:633', 'num_groups=32'), SS('models/ddpm.py:104', 'num_groups=32'), OURS('libs/networks/src/lib/blocks/common.ts', 'numGroups')],
+    note: 'score_sde\'s DDPM always uses 32 groups, so its widths are multiples of 32 (128 and up); the CPU presets\' 16-channel nets concatenate skips to 48 channels. The rule takes the largest divisor of C not above 32: the official 32 for every multiple of 32, C itself (one channel per group) below 32. DDPM++ needs no rule (min(C/4, 32), layerspp.py:173).',
   },
   {
     id: 'train-toy-profile', group: 'Training', what: '2-D toy training profile (every method): lr, warm-up, EMA, batch, PFGM B_L, flips',

@@ -4,6 +4,7 @@ export * from './lib/build-network.js';
 export * from './lib/embedding.js';
 export * from './lib/ops.js';
 export { pfgmHead } from './lib/pfgm-head.js';
+export { numGroups } from './lib/blocks/common.js';
 export * from './lib/checkpoint.js';
 export { readSafetensors, writeSafetensors, type NamedTensor, type SafetensorsContents } from './lib/safetensors.js';
 export {

@@ -14,13 +14,23 @@ export interface ForwardContext {
 /** Block family (see UNetConfig.style). */
 export type Style = 'ddpm' | 'ddpmpp';
 
-/** GroupNorm group count: DDPM uses 32, DDPM++ min(C/4, 32) (score_sde layers.py / layerspp.py). */
+/**
+ * GroupNorm group count: DDPM uses 32 (score_sde models/layers.py:625,633, ddpm.py:104), DDPM++ min(C/4, 32)
+ * (layerspp.py:173,179). DDPM needs C a multiple of 32; for the small CPU nets (C = 16, 48, …) we take the largest
+ * divisor of C not above 32 (C itself for C ≤ 32; 24 for C = 48): a rule, not an official value (FIDELITY.md net-ddpm-groups).
+ */
 export function numGroups(style: Style, C: number): number {
-  const G = style === 'ddpm' ? Math.min(32, C) : Math.min(Math.floor(C / 4), 32);
+  const G = style === 'ddpm' ? largestDivisorUpTo(C, 32) : Math.min(Math.floor(C / 4), 32);
   if (G < 1 || C % G !== 0) {
-    throw new Error(`GroupNorm: ${C} channels cannot be split into ${G} groups (${style}); use multiples of 32 (ddpm) or 4·32 (ddpmpp)`);
+    throw new Error(`GroupNorm: ${C} channels cannot be split into ${G} groups (${style}); ${style === 'ddpm' ? 'use a positive channel count' : 'ddpmpp uses min(C/4, 32) groups: use a multiple of 4 up to 128 channels, of 32 above'}`);
   }
   return G;
+}
+
+/** The largest divisor of C that is ≤ cap (0 for C < 1). */
+function largestDivisorUpTo(C: number, cap: number): number {
+  for (let g = Math.min(cap, C); g >= 1; g--) if (C % g === 0) return g;
+  return 0;
 }
 
 export interface ConvParams {

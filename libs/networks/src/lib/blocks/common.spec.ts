@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { Rng } from '@pfgm/tensor';
+import { expectNoLeak } from '@pfgm/tensor/testing';
+import { describe, expect, it } from 'vitest';
+import { buildNetwork } from '../build-network.js';
+import { UNET_PRESETS } from '../presets.js';
+import { numGroups } from './common.js';
+
+// Truth: score_sde models/layers.py:625,633 and ddpm.py:104 (DDPM: nn.GroupNorm(num_groups=32)), layerspp.py:173,179
+// (DDPM++: num_groups=min(C // 4, 32)). Below a multiple of 32 DDPM has no official value: the rule is the largest
+// divisor of C not above 32.
+describe('numGroups', () => {
+  it('is the official count where one exists', () => {
+    for (const C of [128, 256, 512]) expect(numGroups('ddpm', C)).toBe(32);
+    expect([16, 64, 128, 256].map((C) => numGroups('ddpmpp', C))).toEqual([4, 16, 32, 32]);
+  });
+
+  it('DDPM below or between multiples of 32: the largest divisor of C not above 32', () => {
+    expect([8, 16, 24, 32, 48, 80, 96].map((C) => numGroups('ddpm', C))).toEqual([8, 16, 24, 32, 24, 20, 32]);
+  });
+
+  it('refuses a DDPM++ width whose min(C/4, 32) groups do not divide it, saying what works', () => {
+    expect(() => numGroups('ddpmpp', 18)).toThrow(/^GroupNorm: 18 channels cannot be split into 4 groups \(ddpmpp\); ddpmpp uses min\(C\/4, 32\) groups/);
+    expect(() => numGroups('ddpmpp', 144)).toThrow(/144 channels cannot be split into 32 groups/);
+  });
+});
+
+describe('the DDPM-style U-Net at the CPU presets\' width (16 channels, [1, 2]: skips concatenate to 48)', () => {
+  it('builds and maps [B, 28, 28, 1] to [B, 28, 28, 1] without leaks', async () => {
+    tf.setBackend('cpu');
+    const config = { ...UNET_PRESETS['ddpm-small'], channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] };
+    const net = buildNetwork(config, { inShape: [28, 28, 1], outShape: [28, 28, 1] }, new Rng(1));
+    try {
+      await expectNoLeak(() => {
+        const y = tf.tidy(() => net.apply(tf.zeros([2, 28, 28, 1]), tf.tensor1d([0.5, 1]), false));
+        expect(y.shape).toEqual([2, 28, 28, 1]);
+        expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+        y.dispose();
+      });
+    } finally {
+      net.dispose();
+    }
+  });
+});
