@@ -555,9 +555,9 @@ const training: FidelityEntry[] = [
     id: 'net-ddpm-groups', group: 'Training', what: 'GroupNorm groups of the DDPM-style U-Net (the weaker backbone) by channel count C',
     code: 'libs/networks/src/lib/blocks/common.ts numGroups', status: 'rule',
     get: () => Object.fromEntries([16, 32, 48, 64, 128, 256].map((C) => [`C=${C}`, numGroups('ddpm', C)])),
-    value: { 'C=16': 16, 'C=32': 32, 'C=48': 24, 'C=64': 32, 'C=128': 32, 'C=256': 32 },
+    value: { 'C=16': 4, 'C=32': 8, 'C=48': 12, 'C=64': 16, 'C=128': 32, 'C=256': 32 },
     source: [SS('models/layers.py:625', 'num_groups=32'), SS('models/layers.py:633', 'num_groups=32'), SS('models/ddpm.py:104', 'num_groups=32'), OURS('libs/networks/src/lib/blocks/common.ts', 'numGroups')],
-    note: 'score_sde\'s DDPM always uses 32 groups, so its widths are multiples of 32 (128 and up); the CPU presets\' 16-channel nets concatenate skips to 48 channels. The rule takes the largest divisor of C not above 32: the official 32 for every multiple of 32, C itself (one channel per group) below 32. DDPM++ needs no rule (min(C/4, 32), layerspp.py:173).',
+    note: 'score_sde\'s DDPM always uses 32 groups; its widths are multiples of 32 from 128 up, so each group holds ≥ 4 channels. The CPU presets\' 16-channel nets have 16, 32 and 48 channels: the rule takes the largest divisor of C not above min(32, C/4) — the official 32 at every official width, ≥ 4 channels per group below (as DDPM++\'s min(C/4, 32), layerspp.py:173). One channel per group (32 groups at C = 32) subtracts each channel\'s spatial mean in GN1, which removes the per-channel Dense(temb) added before it: the net ignores t / z. Found by arch-sweep --preset claims (a 16-channel DDPM PFGM model gave the same output at every z and its RK45 failed); specs: libs/networks/src/lib/blocks/common.spec.ts.',
   },
   {
     id: 'train-toy-profile', group: 'Training', what: '2-D toy training profile (every method): lr, warm-up, EMA, batch, PFGM B_L, flips',

@@ -16,11 +16,14 @@ export type Style = 'ddpm' | 'ddpmpp';
 
 /**
  * GroupNorm group count: DDPM uses 32 (score_sde models/layers.py:625,633, ddpm.py:104), DDPM++ min(C/4, 32)
- * (layerspp.py:173,179). DDPM needs C a multiple of 32; for the small CPU nets (C = 16, 48, …) we take the largest
- * divisor of C not above 32 (C itself for C ≤ 32; 24 for C = 48): a rule, not an official value (FIDELITY.md net-ddpm-groups).
+ * (layerspp.py:173,179). The official DDPM widths are multiples of 32 from 128 up, so every group holds ≥ 4 channels.
+ * For the small CPU nets (C = 16, 48, …) DDPM gets the largest divisor of C not above min(32, C/4): the official 32 at
+ * every official width, and never one channel per group — GroupNorm over a single channel subtracts that channel's
+ * spatial mean, which cancels the per-channel Dense(temb) added just before GN1 and leaves the net blind to t / z
+ * (measured: a 16-channel DDPM PFGM net gave the same output at every z). A rule (FIDELITY.md net-ddpm-groups).
  */
 export function numGroups(style: Style, C: number): number {
-  const G = style === 'ddpm' ? largestDivisorUpTo(C, 32) : Math.min(Math.floor(C / 4), 32);
+  const G = style === 'ddpm' ? largestDivisorUpTo(C, Math.max(1, Math.min(32, Math.floor(C / 4)))) : Math.min(Math.floor(C / 4), 32);
   if (G < 1 || C % G !== 0) {
     throw new Error(`GroupNorm: ${C} channels cannot be split into ${G} groups (${style}); ${style === 'ddpm' ? 'use a positive channel count' : 'ddpmpp uses min(C/4, 32) groups: use a multiple of 4 up to 128 channels, of 32 above'}`);
   }
