@@ -46,7 +46,7 @@ const program = new Command('write-image-baselines')
   .option('--out <path>', 'output file', IMAGE_BASELINES_PATH)
   .option('--unchecked <id=reason>', 'record a model without checking it in CI, with the reason (repeatable)', pair, [] as [string, string][])
   .option('--score-seeds <s,…>', 'measure and re-score in CI only runs of these training seeds; the others are checked by sha256 only', seedList)
-  .option('--reuse', 'keep the entries of the existing --out file whose run files and settings are unchanged (measure only new or changed runs)')
+  .option('--reuse', 'keep the entries of the existing --out file whose run files and settings are unchanged (measure only new or changed runs; not after a change to the sampler, network code or metric)')
   .action(async (o) => {
     const out = fromCwd(o.out);
     const modelsDir = fromCwd(o.models);
