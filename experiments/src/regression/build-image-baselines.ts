@@ -67,7 +67,7 @@ export async function buildImageBaselines(o: BuildImageOptions): Promise<ImageBa
   const col = metricColumns(o.settings.metric).fd;
   const reusable = reusableEntries(o);
   const plan = ids.map((id) => ({ id, dir: join(o.modelsDir, id), trainSeed: trainSeedOf(join(o.modelsDir, id)) }));
-  const scored = (p: { trainSeed?: number }): boolean => !o.scoreSeeds || (p.trainSeed !== undefined && o.scoreSeeds.includes(p.trainSeed));
+  const scored = (p: { trainSeed?: number }): boolean => isScored(o.scoreSeeds, p.trainSeed);
   const toMeasure = plan.filter((p) => scored(p) && !reusable.has(p.id));
   // Loaded on first use: a regeneration that measures nothing new does not build the metric network.
   let scorerLoaded: ImageScorer | undefined;
@@ -137,6 +137,11 @@ export async function buildImageBaselines(o: BuildImageOptions): Promise<ImageBa
   };
 }
 
+/** Whether a run of this training seed is measured and re-scored in CI (every run when no seeds are named). */
+function isScored(scoreSeeds: readonly number[] | undefined, trainSeed: number | undefined): boolean {
+  return !scoreSeeds || (trainSeed !== undefined && scoreSeeds.includes(trainSeed));
+}
+
 /** A run's training seed (config.json train.seed), when recorded. */
 function trainSeedOf(dir: string): number | undefined {
   const seed = readJson<{ train?: { seed?: unknown } }>(join(dir, RUN_FILES.config)).train?.seed;
@@ -163,12 +168,10 @@ export function reusableEntries(o: Pick<BuildImageOptions, 'reuse' | 'settings' 
   const r = o.reuse;
   if (!r || JSON.stringify(r.settings) !== JSON.stringify(o.settings) || r.tolerance.alpha !== o.alpha) return new Map();
   const keep = r.models.filter((m) => {
+    if (!m.checked || !isScored(o.scoreSeeds, m.trainSeed) || m.ciSeed !== o.ciSeed || m.K !== o.K || o.unchecked[m.id] !== undefined) return false;
     const dir = join(o.modelsDir, m.id);
-    if (m.ciSeed !== o.ciSeed || (m.checked && m.K !== o.K) || o.unchecked[m.id] !== undefined) return false;
     if (!existsSync(join(dir, RUN_FILES.checkpoint)) || !existsSync(join(dir, RUN_FILES.config))) return false;
-    if (fileSha256(join(dir, RUN_FILES.checkpoint)) !== m.checkpointSha256 || fileSha256(join(dir, RUN_FILES.config)) !== m.configSha256) return false;
-    const scored = !o.scoreSeeds || (m.trainSeed !== undefined && o.scoreSeeds.includes(m.trainSeed));
-    return scored && m.checked;
+    return fileSha256(join(dir, RUN_FILES.checkpoint)) === m.checkpointSha256 && fileSha256(join(dir, RUN_FILES.config)) === m.configSha256;
   });
   return new Map(keep.map((m) => [m.id, m]));
 }

@@ -57,7 +57,8 @@ async function checkModel(b: ImageBaselinesFile, m: ImageModelBaseline, root: st
   // Files first, for every listed model: an unchecked model is one whose metric is not re-scored, not one that may change.
   const problem = checkRunFiles(m.id, dir, m, source);
   if (problem) return problem;
-  if (!m.checked || !m.fd) return { kind: 'skipped', id: m.id, reason: `files unchanged (sha256); not re-scored: ${m.reason ?? 'not checked'}` };
+  if (!m.checked) return { kind: 'skipped', id: m.id, reason: `files unchanged (sha256); not re-scored: ${m.reason ?? 'not checked'}` };
+  if (!m.fd) throw new Error(`${source.file}: checked model ${m.id} has no fd baseline; regenerate it (${source.regenerate})`);
   const { metric, ref } = await scorer();
   const t0 = performance.now();
   const { values } = await evaluateImageCheckpoint(dir, b.settings, metric, ref, [m.ciSeed], faults);

@@ -24,6 +24,8 @@ export interface ImageBaselinesLocation {
   modelsDir: string;
   /** The command that (re)writes it. */
   regenerate: string;
+  /** The folder may hold no committed model yet (then no file is needed); else it must. */
+  mayBeEmpty: boolean;
 }
 
 /**
@@ -31,11 +33,12 @@ export interface ImageBaselinesLocation {
  * (EMA weights, FD re-scored for training seed 1 of each configuration, the other seeds' files checked by sha256).
  */
 export const IMAGE_BASELINES_LOCATIONS: readonly ImageBaselinesLocation[] = [
-  { path: IMAGE_BASELINES_PATH, modelsDir: IMAGE_MODELS_DIR, regenerate: 'npm run baselines-images -w experiments' },
+  { path: IMAGE_BASELINES_PATH, modelsDir: IMAGE_MODELS_DIR, regenerate: 'npm run baselines-images -w experiments', mayBeEmpty: false },
   {
     path: fileURLToPath(new URL('../../../results/claims/baselines-images.json', import.meta.url)),
     modelsDir: fileURLToPath(new URL('../../../results/claims/models', import.meta.url)),
     regenerate: 'npm run baselines-images -w experiments -- --models results/claims/models --weights ema --score-seeds 1 --reuse --out results/claims/baselines-images.json',
+    mayBeEmpty: true,
   },
 ];
 

@@ -26,6 +26,10 @@ describe('numGroups', () => {
   });
 });
 
+/** The CPU presets' 28×28 net (16 channels, one block per level, attention at 14×14) in a given style. */
+const smallNet = (name: 'ddpm-small' | 'ddpmpp-small') =>
+  buildNetwork({ ...UNET_PRESETS[name], channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] }, { inShape: [28, 28, 1], outShape: [28, 28, 1] }, new Rng(1));
+
 /** Every weight replaced by N(0, 0.1²) draws (the init zeroes each block's last conv, which hides the conditioning). */
 function randomize(net: ReturnType<typeof buildNetwork>): void {
   net.weights.forEach((w, i) => w.assign(tf.randomNormal(w.shape, 0, 0.1, 'float32', 100 + i)));
@@ -34,8 +38,7 @@ function randomize(net: ReturnType<typeof buildNetwork>): void {
 describe('the DDPM-style U-Net at the CPU presets\' width (16 channels, [1, 2]: skips concatenate to 48)', () => {
   it('builds and maps [B, 28, 28, 1] to [B, 28, 28, 1] without leaks', async () => {
     tf.setBackend('cpu');
-    const config = { ...UNET_PRESETS['ddpm-small'], channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] };
-    const net = buildNetwork(config, { inShape: [28, 28, 1], outShape: [28, 28, 1] }, new Rng(1));
+    const net = smallNet('ddpm-small');
     try {
       await expectNoLeak(() => {
         const y = tf.tidy(() => net.apply(tf.zeros([2, 28, 28, 1]), tf.tensor1d([0.5, 1]), false));
@@ -52,8 +55,7 @@ describe('the DDPM-style U-Net at the CPU presets\' width (16 channels, [1, 2]: 
   // per-channel Dense(temb) with it, and the whole net ignored its conditioning (t for VP, z for PFGM).
   it.each(['ddpm-small', 'ddpmpp-small'] as const)('%s output depends on the conditioning (t / z)', (name) => {
     tf.setBackend('cpu');
-    const config = { ...UNET_PRESETS[name], channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] };
-    const net = buildNetwork(config, { inShape: [28, 28, 1], outShape: [28, 28, 1] }, new Rng(1));
+    const net = smallNet(name);
     try {
       randomize(net);
       const diff = tf.tidy(() => {
