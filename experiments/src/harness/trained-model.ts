@@ -7,6 +7,7 @@ import { acquireLock, isRunFinished, toJson } from '@pfgm/report';
 import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
 import { dropOptimizerState } from '@pfgm/train';
 import { methodParts, type MethodSpec } from './method-spec.js';
+import { checkOrRecordProbe, PROBE_FILE } from './net-probe.js';
 
 /** What a training cell fixes; the rest comes from the runs library's defaults (toy profile for points, paper profile for images). */
 export interface ModelSpec {
@@ -66,7 +67,9 @@ export function modelKey(spec: ModelSpec, ds: Dataset): string {
 
 /**
  * Trains `spec` into `dir` unless a finished run is already there (a killed run resumes from its checkpoint; a
- * finished one is stored as weights + EMA without the optimizer state), then opens it (EMA weights unless `open.ema` is false). Returns the open run and the training wall time of this call (0 when reused).
+ * finished one is stored as weights + EMA without the optimizer state), then opens it (EMA weights unless `open.ema` is false)
+ * and checks it against its network probe (net-probe.ts; recorded on first use). Returns the open run and the training
+ * wall time of this call (0 when reused).
  */
 export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, log: (m: string) => void, open: { ema?: boolean } = {}): Promise<{ run: OpenRun; trainSeconds: number; reused: boolean }> {
   const config = trainConfigFor(spec, ds);
@@ -85,7 +88,15 @@ export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, l
       const saved = await dropOptimizerState(join(dir, RUN_FILES.checkpoint));
       log(`dropped the optimizer state of the finished model (${(saved / 1e6).toFixed(1)} MB)`);
     } else log(`reusing the trained model in ${dir}`);
-    return { run: await openRun(dir, open), trainSeconds, reused };
+    const run = await openRun(dir, open);
+    try {
+      // A reused entry must still be the function it was trained as (keys hash the config, not the code).
+      if (checkOrRecordProbe(dir, run, open.ema ?? true) === 'recorded' && reused) log(`recorded the network probe of ${dir} (${PROBE_FILE})`);
+    } catch (e) {
+      run.dispose();
+      throw e;
+    }
+    return { run, trainSeconds, reused };
   } finally {
     lock.release();
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson } from '@pfgm/report';
 import { initBackend } from '@pfgm/tensor';
+import { integrationBackend } from '@pfgm/tensor/testing';
 import type { Row } from '../harness/experiment.js';
 import { listFiles, resolvedConfig, runExperiment } from '../harness/run-experiment.js';
 import { EXPERIMENTS } from '../registry.js';
@@ -18,11 +19,13 @@ import { releasedFixturePreset, type ReleasedTableConfig } from './released-tabl
 
 // Issue 8: every target runs its `ci` preset in CI. The image targets train tiny U-Nets for a few steps on real
 // Fashion-MNIST or on the generated CIFAR-format stand-in scored with synthetic Inception weights (a plumbing check).
-// Budget: ≈ 4 min on 2 idle cores (wasm); the slowest target ≈ 71 s idle. Its timeout (15 min per target, ≈ 12× idle)
-// is wide on purpose: under a load of 10 on 2 cores one target took 302 s, and a timeout must not fail a busy CI.
+// Backend: integrationBackend() (wasm with the OpenBLAS kernels where @pfgm/native is built, else plain wasm); the seven
+// targets took 162 s with it vs 322 s on plain wasm, both measured beside a claims run (2026-12-06), ≈ 4 min idle on
+// plain wasm. Each target's timeout (15 min, ≈ 12× idle on plain wasm) is wide on purpose: under a load of 10 on 2
+// cores one target took 302 s, and a timeout must not fail a busy CI.
 const root = mkdtempSync(join(tmpdir(), 'image-presets-it-'));
 beforeAll(async () => {
-  await initBackend('wasm', { log: () => undefined });
+  await initBackend(integrationBackend(), { log: () => undefined });
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -42,7 +45,7 @@ const EXTRA: Record<string, (rows: Row[]) => void> = {
   },
 };
 
-describe('image experiments, ci preset end to end (wasm)', () => {
+describe('image experiments, ci preset end to end', () => {
   it.each(IMAGE_TARGETS)('%s: trains, samples, scores, plots; one row per cell', async (name) => {
     const exp = EXPERIMENTS[name];
     const ci = exp.presets.ci as ImageTableConfig;
@@ -67,7 +70,7 @@ describe('image experiments, ci preset end to end (wasm)', () => {
 // runs on one official-code fixture network (8×8 PFGM++; ≈ 25 s on the loaded 2-core machine, most of it the ci
 // metric's setup; released-table's ci preset above runs all four fixture formats) as a plumbing check, and a missing file
 // stops the run before its folder exists, naming every missing model and where to download it.
-describe('the released preset of cifar10-table and d-sweep (fixtures, wasm)', () => {
+describe('the released preset of cifar10-table and d-sweep (fixtures)', () => {
   it.each([
     ['cifar10-table', TABLE1_RELEASED, ['pfgmpp-cifar10-ncsnpp-d128']],
     ['d-sweep', D_TABLE_RELEASED, ['pfgmpp-cifar10-ncsnpp-d128']],
@@ -129,7 +132,7 @@ describe('the released preset of cifar10-table and d-sweep (fixtures, wasm)', ()
 // Issue 14: a claims preset end to end on a tiny budget (24 steps; 2 seeds × 2 methods × Euler 2/3 steps, one sampling-noise
 // draw): every cell per seed, the seed and sampling seed in the rows, and the claims report (verdicts with intervals,
 // per-cell summary, noise table, loss curves) written. ≈ 40 s on 2 idle cores.
-describe('the claims preset (euler-sweep, tiny override, wasm)', () => {
+describe('the claims preset (euler-sweep, tiny override)', () => {
   it('runs every cell per seed and writes claims.md / claims.csv / summary.csv / loss curves', async () => {
     const exp = EXPERIMENTS['euler-sweep'];
     const ci = exp.presets.ci as ImageTableConfig;

@@ -51,5 +51,16 @@ export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   return out;
 }
 
+import { nativeSpecGate as nativeSpecGateForBackend } from '@pfgm/native';
+
 /** Whether specs that need @pfgm/native run here (re-exported for libraries that may not import the addon package). */
 export { nativeSpecGate } from '@pfgm/native';
+
+/**
+ * Backend for integration specs that exercise whole runs rather than kernels: wasm with @pfgm/native's OpenBLAS
+ * kernels where the addon is built (about 2× faster end to end on the 2-core CI machine), else plain threaded wasm.
+ * Both are covered kernel by kernel by the native parity specs, so a run spec on either tests the same code path.
+ */
+export function integrationBackend(): 'wasm-native' | 'wasm' {
+  return nativeSpecGateForBackend().available ? 'wasm-native' : 'wasm';
+}
