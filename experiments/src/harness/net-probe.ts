@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readJson, writeJson } from '@pfgm/report';
-import type { OpenRun } from '@pfgm/runs';
+import { isRunFinished, readJson, writeJson } from '@pfgm/report';
+import { openRun, type OpenRun } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 
 /**
@@ -63,18 +63,23 @@ export function probeMismatch(recorded: { times: number[]; values: number[][] },
   return null;
 }
 
+/** The probes recorded in `<dir>/net-probe.json` ({} when there is none). */
+function readProbes(dir: string): NetProbes {
+  const path = join(dir, PROBE_FILE);
+  return existsSync(path) ? readJson<NetProbes>(path) : {};
+}
+
 /**
  * Records the probe of `run`'s weight set in `<dir>/net-probe.json` if it has none, else checks it: throws one line
  * when the current code computes a different function from the same weights. Returns what it did.
  */
 export function checkOrRecordProbe(dir: string, run: OpenRun, ema: boolean): 'recorded' | 'matched' {
-  const path = join(dir, PROBE_FILE);
-  const probes: NetProbes = existsSync(path) ? readJson<NetProbes>(path) : {};
+  const probes = readProbes(dir);
   const which = ema ? 'ema' : 'raw';
   const now = probeValues(run);
   const recorded = probes[which];
   if (recorded === undefined) {
-    writeJson(path, { ...probes, [which]: now });
+    writeJson(join(dir, PROBE_FILE), { ...probes, [which]: now });
     return 'recorded';
   }
   const why = probeMismatch(recorded, now);
@@ -84,4 +89,38 @@ export function checkOrRecordProbe(dir: string, run: OpenRun, ema: boolean): 're
     );
   }
   return 'matched';
+}
+
+/** What {@link checkStoreProbes} found per entry of a models folder. */
+export interface StoreProbeReport {
+  recorded: string[];
+  matched: string[];
+  /** `<id>: <why>` for each entry whose outputs moved. */
+  changed: string[];
+}
+
+/**
+ * Checks every finished entry of a models folder (`<root>/<id>/` with DONE; only `ids` when given) against its probe for
+ * the `ema` (or raw) weights; entries without one get it recorded when `record`, else are reported as changed.
+ */
+export async function checkStoreProbes(root: string, opts: { ema: boolean; record: boolean; ids?: readonly string[] }): Promise<StoreProbeReport> {
+  const report: StoreProbeReport = { recorded: [], matched: [], changed: [] };
+  const which = opts.ema ? 'ema' : 'raw';
+  for (const id of opts.ids ?? readdirSync(root).sort()) {
+    const dir = join(root, id);
+    if (!isRunFinished(dir)) continue;
+    if (!opts.record && readProbes(dir)[which] === undefined) {
+      report.changed.push(`${id}: no ${PROBE_FILE} entry for the ${which} weights (record it with --record at the commit that trained it)`);
+      continue;
+    }
+    const run = await openRun(dir, { ema: opts.ema });
+    try {
+      report[checkOrRecordProbe(dir, run, opts.ema)].push(id);
+    } catch (e) {
+      report.changed.push(`${id}: ${(e as Error).message.replace(`${dir}: `, '')}`);
+    } finally {
+      run.dispose();
+    }
+  }
+  return report;
 }
