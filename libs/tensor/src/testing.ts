@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { initBackend } from './lib/backend/init-backend.js';
 
 /** Tolerances for {@link expectClose}: |a − b| ≤ atol + rtol·|b| elementwise. */
 export interface CloseOptions {
@@ -63,4 +64,26 @@ export { nativeSpecGate } from '@pfgm/native';
  */
 export function integrationBackend(): 'wasm-native' | 'wasm' {
   return nativeSpecGateForBackend().available ? 'wasm-native' : 'wasm';
+}
+
+/**
+ * Call once at the top of a spec file (outside this library) that checks native kernels against their composites:
+ * selects 'wasm-native' before the file's tests where the addon loads and 'cpu' after them, and adds the test `name`,
+ * which fails naming why the addon is missing (unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it) and
+ * otherwise expects `registered()`. Returns the gate: the file's parity blocks use `describe.skipIf(!gate.available)`,
+ * so CI, which builds the addon, never skips them silently. (This library's own native specs use use-native-wasm.ts.)
+ */
+export function useWasmNative(name: string, registered: () => boolean | Promise<boolean>): ReturnType<typeof nativeSpecGateForBackend> {
+  const gate = nativeSpecGateForBackend();
+  beforeAll(async () => {
+    if (gate.available) await initBackend('wasm-native', { log: () => undefined });
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+  it(name, async () => {
+    if (gate.missing != null) throw new Error(gate.missing);
+    if (gate.available) expect(await registered()).toBe(true);
+  });
+  return gate;
 }

@@ -3,28 +3,18 @@
 // addon builds; fails naming why unless PFGM_NATIVE_UNAVAILABLE=1.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { fusedGroupNormAvailable, initBackend, Rng } from '@pfgm/tensor';
-import { expectClose, expectNoLeak, nativeSpecGate } from '@pfgm/tensor/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fusedGroupNormAvailable, Rng } from '@pfgm/tensor';
+import { expectClose, expectNoLeak, useWasmNative } from '@pfgm/tensor/testing';
+import { describe, it } from 'vitest';
 import { groupNorm, groupNormSilu } from './ops.js';
 
-const gate = nativeSpecGate();
-
-beforeAll(async () => {
-  if (!gate.available) return;
-  await initBackend('wasm-native');
-});
-afterAll(async () => {
+// The kernels are on wasm with the addon and not on cpu (the composite runs there).
+const gate = useWasmNative('the fused GroupNorm kernels are registered on wasm with the addon (PFGM_NATIVE_UNAVAILABLE=1 only where it cannot build)', async () => {
+  const onWasm = fusedGroupNormAvailable();
   await tf.setBackend('cpu');
-});
-
-it('the fused GroupNorm kernels are registered on wasm with the addon (PFGM_NATIVE_UNAVAILABLE=1 only where it cannot build)', async () => {
-  if (gate.missing != null) throw new Error(gate.missing);
-  if (!gate.available) return;
+  const onCpu = fusedGroupNormAvailable();
   await tf.setBackend('wasm');
-  expect(fusedGroupNormAvailable()).toBe(true);
-  await tf.setBackend('cpu');
-  expect(fusedGroupNormAvailable()).toBe(false);
+  return onWasm && !onCpu;
 });
 
 type Result = { y: Float32Array; dx: Float32Array; dg: Float32Array; db: Float32Array };

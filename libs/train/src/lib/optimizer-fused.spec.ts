@@ -3,9 +3,9 @@
 // tiny net with the native kernels on and off giving the same loss curve. Fails (naming why) where the addon is
 // missing, unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it.
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fusedOptimizerAvailable, initBackend, Rng } from '@pfgm/tensor';
-import { expectClose, nativeSpecGate } from '@pfgm/tensor/testing';
+import { expectClose, useWasmNative } from '@pfgm/tensor/testing';
 import { adamInit, adamStep, disposeAdam } from './adam.js';
 import { clipByGlobalNorm, globalNorm } from './clip.js';
 import { emaInit, emaUpdate } from './ema.js';
@@ -13,20 +13,8 @@ import { fit, initState, type FitOptions } from './fit.js';
 import { denoise, ring } from './testing-problems.js';
 import type { TrainableNet } from './types.js';
 
-const gate = nativeSpecGate();
 const quiet = { log: () => undefined };
-
-beforeAll(async () => {
-  if (gate.available) await initBackend('wasm-native', quiet);
-});
-afterAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-it('the fused optimizer kernels are on wasm-native (PFGM_NATIVE_UNAVAILABLE=1 only where the addon cannot be built)', () => {
-  if (gate.missing != null) throw new Error(gate.missing);
-  if (gate.available) expect(fusedOptimizerAvailable()).toBe(true);
-});
+const gate = useWasmNative('the fused optimizer kernels are on wasm-native (PFGM_NATIVE_UNAVAILABLE=1 only where the addon cannot be built)', fusedOptimizerAvailable);
 
 // Weight shapes: sizes 1, 7, a 3×3 conv 16 → 16 (2304), and sizes that are no multiple of 16.
 const SHAPES = [[1], [7], [3, 3, 16, 16], [5, 13], [37]];
