@@ -26,12 +26,25 @@ export function seedRows(rows: readonly Row[]): Row[] {
   return rows.filter((r) => r.sampling_seed === undefined || r.sampling_seed === r.seed);
 }
 
-/** Per-seed values of `col` for rows matching `where`, keyed by seed (a seed with no finite value is left out). */
+/**
+ * Per-seed values of `col` for rows matching `where`, keyed by seed (a seed with no finite value is left out). `where`
+ * must pick one cell per seed: two matching rows of one seed are a predicate bug (it would silently keep the last).
+ */
 export function bySeed(rows: readonly Row[], where: (r: Row) => boolean, col: string): Map<number, number> {
   const m = new Map<number, number>();
-  for (const r of seedRows(rows)) if (where(r) && Number.isFinite(Number(r[col]))) m.set(Number(r.seed), Number(r[col]));
+  const seen = new Map<number, Row>();
+  for (const r of seedRows(rows)) {
+    if (!where(r)) continue;
+    const seed = Number(r.seed);
+    const other = seen.get(seed);
+    if (other !== undefined) throw new Error(`claims: two cells of seed ${seed} match one comparison (${cellName(other)} and ${cellName(r)}); the claim's cell predicate must pick one`);
+    seen.set(seed, r);
+    if (Number.isFinite(Number(r[col]))) m.set(seed, Number(r[col]));
+  }
   return m;
 }
+
+const cellName = (r: Row): string => [r.method, r.net, r.solver, r.alpha != null ? `α ${r.alpha}` : null, r.quant_bits != null ? `${r.quant_bits} bits` : null].filter((x) => x != null && x !== '').join(', ');
 
 /** Values of `col` over seeds. */
 export function values(rows: readonly Row[], where: (r: Row) => boolean, col: string): number[] {

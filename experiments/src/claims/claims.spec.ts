@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Row } from '../harness/experiment.js';
 import { weakerArchitectureClaim } from './arch-claims.js';
+import { values } from './claim.js';
 import { dSweetSpotClaim } from './d-claims.js';
 import { eulerRobustnessClaim, rk45NfeClaim } from './euler-claims.js';
 import { samplingNoise } from './noise.js';
@@ -51,36 +52,54 @@ describe('claim 2: RK45 NFE', () => {
   });
 });
 
+/**
+ * A robustness run's rows (robustness.ts, claims preset): per D and seed the unperturbed α = 0 cell (FD `base(D)`),
+ * α = 0.2, 6 Heun steps (α null) and 5-bit weights, each EDM (D = ∞) perturbation worse by `edmWorse`.
+ */
+function robustRows(Ds: number[], base: (d: number) => number, edmWorse: number): Row[] {
+  return Ds.flatMap((D) => seeds.flatMap((seed, i) => {
+    const extra = D === Infinity ? edmWorse : 0;
+    const cell = { method: 'm', D, seed, sampling_seed: seed, net: 'n' };
+    return [
+      { ...cell, solver: 'Heun (18 steps)', alpha: 0, quant_bits: null, [FD]: base(D) + jitter[i] },
+      { ...cell, solver: 'Heun (18 steps)', alpha: 0.2, quant_bits: null, [FD]: base(D) + 10 + extra + jitter[i] },
+      { ...cell, solver: 'Heun (6 steps)', alpha: null, quant_bits: null, [FD]: base(D) + 30 + extra + jitter[i] },
+      { ...cell, solver: 'Heun (18 steps)', alpha: null, quant_bits: 5, [FD]: base(D) + 50 + extra + jitter[i] },
+    ];
+  }));
+}
+
 describe('claim 3: D sweet spot', () => {
-  const rows = (fd: (d: number) => number): Row[] => [64, 128, 2048, Infinity].flatMap((D) => seeds.map((seed, i) => ({ method: 'x', D, seed, sampling_seed: seed, solver: 'Heun (18 steps)', alpha: 0, quant_bits: null, [FD]: fd(D) + jitter[i] })));
-  it('compares D = 128 and 2048 with EDM and with the smallest D', () => {
-    const r = dSweetSpotClaim(rows((d) => (d === 128 || d === 2048 ? 40 : 60)), FD);
+  const D4 = [64, 128, 2048, Infinity];
+  it('compares D = 128 and 2048 with EDM and with the smallest D, on the unperturbed cells only', () => {
+    // The perturbed cells (fewer steps: α null) would reverse the verdict if they were judged: EDM's are 100 worse.
+    const r = dSweetSpotClaim(robustRows(D4, (d) => (d === 128 || d === 2048 ? 40 : 60), 100), FD);
     expect(r.comparisons.map((c) => c.what)).toEqual(['FD at D = ∞ (EDM) − FD at D = 128', 'FD at D = 64 − FD at D = 128', 'FD at D = ∞ (EDM) − FD at D = 2048', 'FD at D = 64 − FD at D = 2048']);
+    expect(r.comparisons.map((c) => c.interval.estimate)).toEqual([20, 20, 20, 20].map((v) => expect.closeTo(v, 9)));
     expect(r.verdict).toBe('reproduced');
-    expect(dSweetSpotClaim(rows((d) => (d === Infinity ? 30 : 60)), FD).verdict).toBe('not reproduced');
+    expect(r.summary).toMatch(/FD D=64 60\.1 .*D=128 40\.1 .*D=2048 40\.1 .*D=∞ 60\.1 /);
+    expect(dSweetSpotClaim(robustRows(D4, (d) => (d === Infinity ? 30 : 60), -100), FD).verdict).toBe('not reproduced');
   });
 });
 
 describe('claim 4: robustness', () => {
-  function rows(edmWorse: number): Row[] {
-    return [128, 2048, Infinity].flatMap((D) => seeds.flatMap((seed, i) => {
-      const extra = D === Infinity ? edmWorse : 0;
-      const base = { method: 'm', D, seed, sampling_seed: seed, net: 'n' };
-      return [
-        { ...base, solver: 'Heun (18 steps)', alpha: 0, quant_bits: null, [FD]: 40 + jitter[i] },
-        { ...base, solver: 'Heun (18 steps)', alpha: 0.2, quant_bits: null, [FD]: 50 + extra + jitter[i] },
-        { ...base, solver: 'Heun (6 steps)', alpha: null, quant_bits: null, [FD]: 70 + extra + jitter[i] },
-        { ...base, solver: 'Heun (18 steps)', alpha: null, quant_bits: 5, [FD]: 90 + extra + jitter[i] },
-      ];
-    }));
-  }
   it('one verdict per perturbation kind, combined', () => {
+    const rows = (edmWorse: number) => robustRows([128, 2048, Infinity], () => 40, edmWorse);
     const r = robustnessClaim(rows(20), FD);
     expect(r.verdict).toBe('reproduced');
     expect(r.summary).toMatch(/noise reproduced.*steps reproduced.*quantization reproduced/);
     expect(r.comparisons).toHaveLength(6);
     expect(r.comparisons[0].interval.estimate).toBeCloseTo(20, 9);
     expect(robustnessClaim(rows(-20), FD).verdict).toBe('not reproduced');
+  });
+});
+
+describe('cell predicates', () => {
+  it('a comparison whose predicate matches two cells of one seed is refused, naming both', () => {
+    const rows = robustRows([128], () => 40, 0);
+    expect(() => values(rows, (r) => Number(r.D) === 128 && r.quant_bits === null, FD)).toThrow(
+      /^claims: two cells of seed 1 match one comparison \(m, n, Heun \(18 steps\), α 0 and m, n, Heun \(18 steps\), α 0\.2\); the claim's cell predicate must pick one$/,
+    );
   });
 });
 

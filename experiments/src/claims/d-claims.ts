@@ -2,7 +2,8 @@ import type { Row } from '../harness/experiment.js';
 import { difference, fmtInterval, judge, values, type ClaimResult, type Comparison } from './claim.js';
 import { meanInterval } from './contrast.js';
 
-const atD = (d: number) => (r: Row): boolean => Number(r.D) === d && (r.alpha === null || r.alpha === undefined || Number(r.alpha) === 0) && (r.quant_bits === null || r.quant_bits === undefined);
+/** The unperturbed cell of D: robustness's α = 0 cell (base Heun steps, full-precision weights); its fewer-step cells have α null. */
+const atD = (d: number) => (r: Row): boolean => Number(r.D) === d && r.alpha !== null && r.alpha !== undefined && Number(r.alpha) === 0 && (r.quant_bits === null || r.quant_bits === undefined);
 
 /**
  * Claim 3 (PFGM++ paper, Table 2 / Fig. 4: FID 1.92 at D = 128 and 1.91 at D = 2048 vs 1.98 for EDM and 1.96 at
