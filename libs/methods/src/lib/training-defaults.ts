@@ -27,7 +27,9 @@ export function pfgmTrainingDefaults(dataset: Dataset = 'cifar10'): TrainingDefa
     ema: { kind: 'decay', decay: 0.9999 }, dropout: 0.1, duration: { unit: 'steps', length: 1_300_000 },
   };
   if (dataset === 'celeba64') return { ...base, referenceBatchSize: 512 };
-  if (dataset === 'lsun-bedroom256') return { ...base, batchSize: 32, referenceBatchSize: 32, lr: 2e-5 };
+  // LSUN bedroom: configs/poisson/bedroom_ddpmpp.py:29-30,85 (B = B_L = 32, lr 2e-5) on default_lsun_configs.py:10,61
+  // (2.4M iterations, dropout 0).
+  if (dataset === 'lsun-bedroom256') return { ...base, batchSize: 32, referenceBatchSize: 32, lr: 2e-5, dropout: 0, duration: { unit: 'steps', length: 2_400_000 } };
   return base;
 }
 
