@@ -11,7 +11,7 @@ import type { ImageSweepConfig } from './image-sweep.js';
  * budget with the raw weights (their config.json says so).
  */
 export const FMNIST_BASE: Record<'paper' | 'cpu' | 'ci' | 'claims', ImageSweepConfig> = {
-  paper: { data: { kind: 'fmnist', limit: 60_000, size: 32 }, metric: 'fd-fmnist', netOverrides: {}, samples: 10_000, refImages: 10_000, refSplit: 'test', evalBatch: 250, rk45MaxSteps: 20_000, gridImages: 64, bpd: { images: 10_000, batch: 250, probes: 1, tol: 1e-5, maxSteps: 20_000 }, seed: 0 },
+  paper: { data: { kind: 'fmnist', limit: 60_000, size: 32 }, metric: 'fd-fmnist', netOverrides: {}, samples: 10_000, refImages: 10_000, refSplit: 'test', evalBatch: 250, rk45MaxSteps: 20_000, gridImages: 64, bpd: { images: 10_000, batch: 250, probes: 1, passes: 5, maxSteps: 20_000 }, seed: 0 },
   cpu: {
     data: { kind: 'fmnist', limit: 60_000, size: 28 }, metric: 'fd-fmnist', netOverrides: { channels: 16, numBlocks: 1, dropout: 0, attnResolutions: [14] },
     steps: 4000, batchSize: 32, lr: 1e-3, warmup: 100, emaBeta: 0.999, referenceSize: 2048, samples: 200, refImages: 2000, refSplit: 'test', evalBatch: 100, rk45MaxSteps: 150, gridImages: 64,

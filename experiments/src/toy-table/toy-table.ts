@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { toyDataset, type Toy2dName } from '@pfgm/data';
-import { logLikelihood, makeMethod, sample, type Method, type Predictor } from '@pfgm/methods';
+import { logLikelihood, makeMethod, officialRk45Tol, sample, type Method, type Predictor } from '@pfgm/methods';
 import { preset } from '@pfgm/networks';
 import { linePlot, scatter2d, type LineSeries, type Polyline } from '@pfgm/report';
 import { methodConfigFor, solverSpec, type SolverChoice } from '@pfgm/runs';
@@ -159,7 +159,7 @@ function recordPaths(x: tf.Tensor, paths: number[][]): void {
 /** Mean NLL (nats) of test points under the model (likelihood ODE, RK45 at the sampling tolerance, exact divergence for N = 2), or why it failed. */
 async function modelNll(method: Method, p: Predictor, points: Float32Array, maxSteps: number): Promise<number | string> {
   const x = tf.tensor2d(points, [points.length / 2, 2]);
-  const tol = method.config.kind === 'pfgm' ? 1e-4 : 1e-5;
+  const tol = officialRk45Tol(method.config.kind);
   try {
     return meanNll((await logLikelihood(method, p, x, { solver: { kind: 'rk45', rtol: tol, atol: tol, maxSteps } })).logp);
   } catch (e) {

@@ -13,3 +13,4 @@ export * from './lib/log-gamma.js';
 export * from './lib/toy-data.js';
 export * from './lib/theorem1.js';
 export * from './lib/training-defaults.js';
+export * from './lib/official-tolerance.js';

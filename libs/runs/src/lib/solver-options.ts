@@ -1,4 +1,4 @@
-import type { MethodConfig } from '@pfgm/methods';
+import { officialRk45Tol, type MethodConfig } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
 import { checkDomain, POSITIVE, POSITIVE_INT } from './domains.js';
 
@@ -17,7 +17,7 @@ export interface SolverChoice {
 
 /** Resolves the CLI's solver options to a SolverSpec, with the papers' defaults (EDM: Heun, 18 steps, NFE 35). */
 export function solverSpec(c: SolverChoice, method: MethodConfig): SolverSpec {
-  const tol = method.kind === 'pfgm' ? 1e-4 : 1e-5;
+  const tol = officialRk45Tol(method.kind);
   const stepsFor = (perStep: (n: number) => number): number => {
     if (c.steps !== undefined) return positiveInt(c.steps, '--steps');
     if (c.nfe !== undefined) {
