@@ -85,7 +85,7 @@ export function checkOrRecordProbe(dir: string, run: OpenRun, ema: boolean): 're
   const why = probeMismatch(recorded, now);
   if (why !== null) {
     throw new Error(
-      `${dir}: this stored model's ${which} weights no longer give the outputs recorded when it was trained (${why}): the network or method code changed since; delete the folder to retrain it, or use the commit in its provenance.json`,
+      `${dir}: this stored model's ${which} weights no longer give the outputs in its ${PROBE_FILE} (${why}): the network or method code changed since they were recorded; delete the folder to retrain it, or use the commit in its provenance.json`,
     );
   }
   return 'matched';

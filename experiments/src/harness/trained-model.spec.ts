@@ -71,7 +71,7 @@ describe('ensureTrained and the network probe', () => {
     writeJson(join(dir, PROBE_FILE), { ...recorded, ema: { ...ema, values: ema.values.map((v) => v.map((x) => x * 1.1 + 0.01)) } });
     const before = tf.memory().numTensors;
     await expect(ensureTrained(dir, toySpec(name), data, () => undefined)).rejects.toThrow(
-      new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: this stored model's ema weights no longer give the outputs recorded when it was trained \\(output summary 0 at t = .*\\): the network or method code changed since; delete the folder to retrain it`),
+      new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: this stored model's ema weights no longer give the outputs in its net-probe\\.json \\(output summary 0 at t = .*\\): the network or method code changed since they were recorded; delete the folder to retrain it`),
     );
     expect(tf.memory().numTensors, 'the refused run is disposed').toBe(before);
     expect(readFileSync(join(dir, PROBE_FILE), 'utf8')).toContain('"raw"'); // the refusal rewrites nothing
