@@ -616,7 +616,7 @@ const likelihood: FidelityEntry[] = [
   {
     id: 'bpd-paper-tolerance', group: 'Likelihood and bits/dim', what: 'bits/dim RK45 tolerance of the image tables\' paper presets, per method',
     code: 'experiments/src/images/image-bpd.ts bpdTol ← officialRk45Tol (paper presets set no tol)', status: 'official',
-    get: () => { const c = CIFAR_BASE.paper.bpd as BpdConfig; return { pfgm: bpdTol(c, 'pfgm'), vp: bpdTol(c, 'vp'), fmnistSame: JSON.stringify(FMNIST_BASE.paper.bpd?.tol) === JSON.stringify(c.tol) }; },
+    get: () => { const c = CIFAR_BASE.paper.bpd as BpdConfig; return { pfgm: bpdTol(c, 'pfgm'), vp: bpdTol(c, 'vp'), fmnistSame: FMNIST_BASE.paper.bpd?.tol === c.tol }; },
     value: { pfgm: 1e-4, vp: 1e-5, fmnistSame: true }, official: { pfgm: 1e-4, vp: 1e-5, fmnistSame: true },
     source: [PF('likelihood.py:131-132', 'rtol=1e-4', 'atol=1e-4'), SS('likelihood.py:41', 'rtol=1e-5')],
     note: 'Fixed after this table found it (one tolerance, 1e-5, for every method): PFGM\'s likelihood uses 1e-4, VP 1e-5 (EDM has no likelihood code: score_sde\'s 1e-5). The paper presets now set no `tol` and take the method\'s official one; the cpu / ci presets keep their explicit CPU tolerances. No committed run used a paper preset.',

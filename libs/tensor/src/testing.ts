@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeSpecGate } from '@pfgm/native';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { initBackend } from './lib/backend/init-backend.js';
 
@@ -52,10 +53,8 @@ export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   return out;
 }
 
-import { nativeSpecGate as nativeSpecGateForBackend } from '@pfgm/native';
-
 /** Whether specs that need @pfgm/native run here (re-exported for libraries that may not import the addon package). */
-export { nativeSpecGate } from '@pfgm/native';
+export { nativeSpecGate };
 
 /**
  * Backend for integration specs that exercise whole runs rather than kernels: wasm with @pfgm/native's OpenBLAS
@@ -63,20 +62,24 @@ export { nativeSpecGate } from '@pfgm/native';
  * Both are covered kernel by kernel by the native parity specs, so a run spec on either tests the same code path.
  */
 export function integrationBackend(): 'wasm-native' | 'wasm' {
-  return nativeSpecGateForBackend().available ? 'wasm-native' : 'wasm';
+  return nativeSpecGate().available ? 'wasm-native' : 'wasm';
 }
 
 /**
- * Call once at the top of a spec file (outside this library) that checks native kernels against their composites:
- * selects 'wasm-native' before the file's tests where the addon loads and 'cpu' after them, and adds the test `name`,
- * which fails naming why the addon is missing (unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot build it) and
- * otherwise expects `registered()`. Returns the gate: the file's parity blocks use `describe.skipIf(!gate.available)`,
- * so CI, which builds the addon, never skips them silently. (This library's own native specs use use-native-wasm.ts.)
+ * Call once at the top of a spec file that checks native kernels against their composites: runs `setup` (default:
+ * initBackend('wasm-native')) before the file's tests where the addon loads and selects 'cpu' after them, and adds the
+ * test `name`, which fails naming why the addon is missing (unless PFGM_NATIVE_UNAVAILABLE=1 says the machine cannot
+ * build it) and otherwise expects `registered()`. Returns the gate: the file's parity blocks use
+ * `describe.skipIf(!gate.available)`, so CI, which builds the addon, never skips them silently.
  */
-export function useWasmNative(name: string, registered: () => boolean | Promise<boolean>): ReturnType<typeof nativeSpecGateForBackend> {
-  const gate = nativeSpecGateForBackend();
+export function useWasmNative(
+  name: string,
+  registered: () => boolean | Promise<boolean>,
+  setup: () => Promise<unknown> = () => initBackend('wasm-native', { log: () => undefined }),
+): ReturnType<typeof nativeSpecGate> {
+  const gate = nativeSpecGate();
   beforeAll(async () => {
-    if (gate.available) await initBackend('wasm-native', { log: () => undefined });
+    if (gate.available) await setup();
   });
   afterAll(async () => {
     await tf.setBackend('cpu');

@@ -1,9 +1,8 @@
 // Spec helper: the wasm backend with @pfgm/native's kernels for a native parity spec, and the test that fails where
 // the addon is missing. Used by the native-*.spec.ts files beside it.
-import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { nativeSpecGate, requireNative } from '@pfgm/native';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { requireNative } from '@pfgm/native';
+import { useWasmNative } from '../../testing.js';
 import { registerWasmKernels } from './register-wasm-kernels.js';
 import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
 
@@ -14,20 +13,11 @@ import { loadWasmPackage, setWasmBackend } from './wasm-threads.js';
  * `registered()` (the kernels the file covers are on wasm). Returns the gate; the file's parity blocks skip on
  * `!gate.available`, so CI (which builds the addon) never skips them silently.
  */
-export function useNativeWasm(name: string, registered: () => boolean): ReturnType<typeof nativeSpecGate> {
-  const gate = nativeSpecGate();
-  beforeAll(async () => {
-    if (!gate.available) return;
+export function useNativeWasm(name: string, registered: () => boolean): ReturnType<typeof useWasmNative> {
+  // Registers the kernels itself rather than through initBackend, whose memo would not redo it after a spec unregisters them.
+  return useWasmNative(name, registered, async () => {
     await loadWasmPackage();
     registerWasmKernels({ native: requireNative() });
     await setWasmBackend();
   });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
-  it(name, () => {
-    if (gate.missing != null) throw new Error(gate.missing);
-    if (gate.available) expect(registered()).toBe(true);
-  });
-  return gate;
 }
