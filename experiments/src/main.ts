@@ -1,4 +1,4 @@
-// The experiment runner: `tsx src/main.ts <name> [--preset ci|cpu|paper] [--run-id id] [--overwrite] [--out results]`.
+// The experiment runner: `tsx src/main.ts <name> [--preset ci|cpu|paper] [--run-id id] [--overwrite | --recompute id…] [--out results]`.
 // Errors print one line (no stack trace) and exit 1. Ctrl-C (SIGINT) / SIGTERM exit 130 / 143 with the run folder
 // resumable: a cell that is training writes its checkpoint first (trainRun); finished cells keep their records
 // (written atomically), and the same --run-id continues.
@@ -82,6 +82,7 @@ const program = new Command('experiments')
   .option('--out <dir>', 'results root (a relative path is taken from the folder you ran the command in)', DEFAULT_RESULTS)
   .option('--override <json>', 'preset fields to override, as JSON', jsonObject)
   .option('--cell <id>', 'run only this cell (repeatable); the run is finished (report, DONE) by a call without --cell', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--recompute <id>', 'compute these cells of run --run-id again (repeatable; `*` matches any text), e.g. after a method fix: the old records move to <run>/superseded/<time>/', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .option('--rerender', 'redraw the plots and tables of the finished run --run-id from its cell records (computes nothing)', false)
   .option('--list-cells', 'print the cell ids of the preset, then exit', false)
   .option('--backend <name>', 'tfjs backend: auto | tensorflow | wasm | cpu (default: env PFGM_BACKEND, else auto)')
@@ -106,7 +107,7 @@ const program = new Command('experiments')
       for (const f of await rerenderReport(exp, join(o.out, exp.name, o.runId))) console.log(`  ${f}`);
       return;
     }
-    if (o.runId !== undefined && !o.overwrite && isRunFinished(runDirPath(o.out, exp.name, o.runId))) {
+    if (o.runId !== undefined && !o.overwrite && o.recompute.length === 0 && isRunFinished(runDirPath(o.out, exp.name, o.runId))) {
       throw new Error(`run ${runDirPath(o.out, exp.name, o.runId)} is finished; pass --overwrite to replace it, --rerender to redraw its report, or leave --run-id out for a new run`);
     }
     const info = await initBackend(o.backend);
@@ -121,7 +122,7 @@ const program = new Command('experiments')
         process.exit(SIGNAL_EXIT[stopped]);
       }
     };
-    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, only, backend: { name: info.name, threads: info.threads }, log });
+    const r = await runExperiment(exp, { preset: o.preset, runId: o.runId, overwrite: o.overwrite, out: o.out, override: o.override, only, recompute: o.recompute, backend: { name: info.name, threads: info.threads }, log });
     if (r.missing.length > 0) {
       console.log(`${exp.name}: ${r.ran} cell(s) run in ${r.wallSeconds.toFixed(0)} s → ${r.dir}; ${r.missing.length} still missing`);
       return;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +106,33 @@ describe('runExperiment', () => {
     expect(readFileSync(join(r.dir, 'metrics.csv'), 'utf8').trim().split('\n')).toEqual(['k,square', '0,0', '1,1', '2,4']);
     expect(readJson<{ note: string }>(join(r.dir, 'report-provenance.json')).note).toMatch(/nothing recomputed/);
     await expect(rerenderReport(exp, join(root, 'fake', 'nope'), quiet)).rejects.toThrow(/not a finished run/);
+  });
+
+  it('recomputes named cells of a finished run, keeping the old records under superseded/, and refuses bad recompute input', async () => {
+    const calls: number[] = [];
+    const exp = fakeExperiment(calls);
+    const first = await runExperiment(exp, { out: root, runId: 'rc', log: quiet, override: { n: 4 } });
+    const old = readFileSync(join(first.dir, 'cells/cell-1.json'), 'utf8');
+    calls.length = 0;
+    const r = await runExperiment(exp, { out: root, runId: 'rc', log: quiet, override: { n: 4 }, recompute: ['cell-1', 'cell-*3'] });
+    expect(calls).toEqual([1, 3]);
+    expect(r.ran).toBe(2);
+    expect(r.skipped).toBe(2);
+    expect(existsSync(join(r.dir, 'DONE'))).toBe(true);
+    expect(readFileSync(join(r.dir, 'metrics.csv'), 'utf8').trim().split('\n')).toEqual(['k,square', '0,0', '1,1', '2,4', '3,9']);
+    const [stamp, ...more] = readdirSync(join(r.dir, 'superseded'));
+    expect(more).toEqual([]);
+    const kept = join(r.dir, 'superseded', stamp);
+    expect(readFileSync(join(kept, 'cells/cell-1.json'), 'utf8')).toBe(old);
+    expect(readdirSync(join(kept, 'cells')).sort()).toEqual(['cell-1.json', 'cell-3.json']);
+    for (const f of ['DONE', 'metrics.csv', 'metrics.md']) expect(existsSync(join(kept, f)), f).toBe(true);
+    expect(readJson<{ recompute: string[] }>(join(kept, 'why.json')).recompute).toEqual(['cell-1', 'cell-3']);
+    await expect(runExperiment(exp, { out: root, runId: 'rc', log: quiet, override: { n: 4 }, recompute: ['vp-*'] })).rejects.toThrow(/recompute "vp-\*" matches no cell of the plan; its cells are cell-0, cell-1, cell-2, cell-3/);
+    await expect(runExperiment(exp, { out: root, log: quiet, recompute: ['cell-1'] })).rejects.toThrow(/needs the run id/);
+    await expect(runExperiment(exp, { out: root, runId: 'rc', overwrite: true, log: quiet, override: { n: 4 }, recompute: ['cell-1'] })).rejects.toThrow(/exclude each other/);
+    await expect(runExperiment(exp, { out: root, runId: 'nope', log: quiet, recompute: ['cell-1'] })).rejects.toThrow(/not an existing run/);
+    expect(existsSync(join(root, 'fake', 'nope', 'config.json'))).toBe(false);
+    expect(calls).toEqual([1, 3]);
   });
 
   it('rejects a bad plan or preset with a clear error', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { acquireLock, CONFIG_FILE, createRunDir, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { acquireLock, CONFIG_FILE, createRunDir, DONE_FILE, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
 import { checkPlan, type AnyExperiment, type AnyPresetName, type CellContext, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
 
@@ -22,6 +22,12 @@ export interface RunExperimentOptions {
    * later call without `only` writes the report. One cell per call is the unit that Nx caches (target `cell`).
    */
   only?: readonly string[];
+  /**
+   * Cell ids (or patterns with `*`) of the existing run `runId` to compute again, e.g. after a method fix: their
+   * records and artifacts, and a finished run's metrics.csv / metrics.md / DONE, move to `superseded/<time>/` (nothing
+   * is deleted), then the run resumes and computes them. Not with `overwrite`.
+   */
+  recompute?: readonly string[];
   /** tfjs backend and threads, for provenance. */
   backend?: { name: string; threads: number | null };
   /** Messages (progress, ETA, where the outputs are). Default: stderr. */
@@ -82,12 +88,14 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const cells = checkPlan(exp.name, exp.cells(cfg));
   const unknown = (opts.only ?? []).filter((id) => !cells.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`${exp.name}: no cell ${unknown.map((u) => `"${u}"`).join(', ')} in the ${preset} plan; its cells are ${cells.map((c) => c.id).join(', ')}`);
+  const recompute = opts.recompute === undefined || opts.recompute.length === 0 ? [] : recomputeIds(exp.name, opts, cells.map((c) => c.id));
   exp.preflight?.(cfg);
   // One writer per run folder: a given run id is locked before it is cleared or continued, a new one once created.
   const root = opts.out ?? 'results';
   const early = opts.runId === undefined ? undefined : await acquireLock(runDirPath(root, exp.name, opts.runId), `experiment ${exp.name}`);
   let run: ReturnType<typeof createRunDir>;
   try {
+    if (recompute.length > 0) supersede(runDirPath(root, exp.name, opts.runId ?? ''), recompute, log);
     run = createRunDir(root, exp.name, { runId: opts.runId, overwrite: opts.overwrite });
   } catch (e) {
     early?.release();
@@ -166,6 +174,64 @@ async function runLocked(
   const wallSeconds = (Date.now() - t0) / 1000;
   log(`${exp.name}: ${ran} cells run, ${skipped} skipped, ${formatSeconds(wallSeconds)}. Table: ${join(dir, METRICS_FILE)} (${join(dir, METRICS_TABLE_MD)})${files.length ? `; plots: ${files.map((f) => join(dir, f)).join(', ')}` : ''}`);
   return { dir, runId: run.runId, rows, ran, skipped, files: all, missing, wallSeconds };
+}
+
+/** The plan's cell ids that `opts.recompute` names (`*` matches any text); one line naming the fix for bad input. */
+function recomputeIds(name: string, opts: RunExperimentOptions, plan: readonly string[]): string[] {
+  if (opts.runId === undefined) throw new Error(`${name}: recompute needs the run id of an existing run (--run-id <id>)`);
+  if (opts.overwrite) throw new Error(`${name}: recompute and overwrite exclude each other: overwrite replaces the whole run, recompute only the named cells`);
+  const ids = new Set<string>();
+  for (const pattern of opts.recompute ?? []) {
+    const parts = pattern.split('*');
+    const hit = plan.filter((id) => globMatch(parts, id));
+    if (hit.length === 0) throw new Error(`${name}: recompute "${pattern}" matches no cell of the plan; its cells are ${plan.join(', ')}`);
+    hit.forEach((id) => ids.add(id));
+  }
+  return plan.filter((id) => ids.has(id));
+}
+
+/** Whether `id` is the glob whose `*`-separated literal parts are `parts`. */
+function globMatch(parts: readonly string[], id: string): boolean {
+  if (parts.length === 1) return id === parts[0];
+  const last = parts[parts.length - 1];
+  if (!id.startsWith(parts[0]) || !id.endsWith(last) || id.length < parts[0].length + last.length) return false;
+  let at = parts[0].length;
+  for (const part of parts.slice(1, -1)) {
+    const i = id.indexOf(part, at);
+    if (i < 0 || i + part.length > id.length - last.length) return false;
+    at = i + part.length;
+  }
+  return true;
+}
+
+/** Name of the folder, under a run, that keeps the records replaced by a recompute. */
+export const SUPERSEDED_DIR = 'superseded';
+
+/**
+ * Moves the records (and artifact folders) of `ids` and a finished run's report markers into
+ * `<dir>/superseded/<time>/`, with `why.json` naming the cells and the commit that moved them. The caller holds the lock.
+ */
+function supersede(dir: string, ids: readonly string[], log: (m: string) => void): void {
+  if (!existsSync(join(dir, CONFIG_FILE))) throw new Error(`recompute: ${dir} is not an existing run (no ${CONFIG_FILE}); run it first, without recompute`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const to = join(dir, SUPERSEDED_DIR, stamp);
+  mkdirSync(join(to, CELLS_DIR), { recursive: true });
+  const moved: string[] = [];
+  for (const id of ids) {
+    for (const name of [`${id}.json`, id]) {
+      const from = join(dir, CELLS_DIR, name);
+      if (!existsSync(from)) continue;
+      renameSync(from, join(to, CELLS_DIR, name));
+      moved.push(`${CELLS_DIR}/${name}`);
+    }
+  }
+  for (const name of [DONE_FILE, METRICS_FILE, METRICS_TABLE_MD]) {
+    if (!existsSync(join(dir, name))) continue;
+    renameSync(join(dir, name), join(to, name));
+    moved.push(name);
+  }
+  writeJson(join(to, 'why.json'), { at: new Date().toISOString(), recompute: ids, moved, git: gitState() });
+  log(`recompute: ${ids.length} cell(s) of ${dir} will be computed again; the old records are in ${to}`);
 }
 
 function cellContext<Cfg>(dir: string, cfg: Cfg, preset: AnyPresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
