@@ -154,6 +154,22 @@ export async function vpDenoisesAfterEuler(): Promise<boolean> {
   return differ;
 }
 
+/**
+ * The size |Δt| of VP Euler's first step at `steps` steps, through the real `decode`: x₁ = x₀ + drift(x₀, 1)·Δt with
+ * ε̂ = 0, so drift = −½β(1)·x₀ = −10 at x₀ = 1 and |Δt| = (x₁ − x₀)/10 (backward in t: Δt < 0).
+ */
+export async function vpEulerStep(steps: number): Promise<number> {
+  const c = vpConfig();
+  const x0 = tf.ones([1, 1]);
+  let x1 = NaN;
+  const res = await decode(makeMethod(c), (x) => tf.zerosLike(x), x0, { kind: 'euler', steps }, {
+    finalize: false,
+    onStep: (st) => { if (st.i === 1) x1 = st.x.dataSync()[0]; },
+  });
+  tf.dispose([x0, res.x]);
+  return (x1 - 1) / (0.5 * vpBeta(c, 1));
+}
+
 /** Entries per sample of the state PFGM's RK45 integrates (the error norm averages over them), for a 2×2×1 image. */
 export async function pfgmRk45StateEntries(): Promise<number> {
   const c = pfgmConfig('cifar10');

@@ -16,7 +16,7 @@ import { cellModelSpec } from '../images/image-sweep.js';
 import { bpdTol, type BpdConfig } from '../images/image-bpd.js';
 import { toyTable } from '../toy-table/toy-table.js';
 import {
-  defaultBpdOffset, defaultInceptionMode, dequantizedBins, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpScoreScale,
+  defaultBpdOffset, defaultInceptionMode, dequantizedBins, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpEulerStep, vpScoreScale,
 } from './probes.js';
 import { src, type SourceRef } from './sources.js';
 
@@ -396,7 +396,7 @@ const solvers: FidelityEntry[] = [
     get: async () => ({ pfgm: await heunNfe(pfgmConfig('cifar10'), 3), pfgmpp: await heunNfe(pfgmppConfig(), 3), vp: await heunNfe(vpConfig(), 3) }),
     value: { pfgm: 5, pfgmpp: 5, vp: 5 }, official: { pfgm: 5, pfgmpp: 5, vp: 5 },
     source: [PF('sampling.py:309-310', 'idx == self.sde.N - 1', 'x_new'), PF('sampling.py:587', '2 * sde.N - 1'), PP('generate.py:68', 'num_steps - 1')],
-    note: 'Fixed after this table found it (VP ran a full Heun last step, 2N evaluations): Poisson_flow\'s ImprovedEulerPredictor returns the plain Euler step on the last interval for every method, VP included (the check comes before the method branch), so its VP-ODE improved Euler costs 2N − 1. The committed fmnist-table of 2026-11-25 ran its VP "Heun (NFE 35)" cell at 36 NFE; the re-run of 2026-12-06 at 35.',
+    note: 'Fixed after this table found it (VP ran a full Heun last step, 2N evaluations): Poisson_flow\'s ImprovedEulerPredictor returns the plain Euler step on the last interval (the check comes before the method branch) and `get_ode_sampler` reports 2N − 1 evaluations for every method. For VP that path cannot actually run (the sampler passes no t_list / idx for VP, and `idx + 1` fails on None), so VP\'s 2N − 1 follows the PFGM path and the official count. The committed fmnist-table of 2026-11-25 ran its VP "Heun (NFE 35)" cell at 36 NFE; the re-run of 2026-12-06 at 35.',
   },
   {
     id: 'edm-steps', group: 'Solvers and samplers', what: 'EDM/PFGM++ grid steps n: CIFAR-10 18 (NFE 35), FFHQ 64² 40 (NFE 79); default of solverSpec',
@@ -427,11 +427,11 @@ const solvers: FidelityEntry[] = [
     note: 'Fixed after this table found it (every solver denoised): the official noise removal belongs to the RK45 sampler (score_sde `get_ode_sampler`, Poisson_flow `get_rk45_sampler`); Poisson_flow\'s fixed-step `get_ode_sampler`, which produced the papers\' VP Euler curve, returns x as it is. The committed fmnist-table / euler-sweep of 2026-11-25 applied it after VP Euler/Heun too (one uncounted evaluation); the 2026-12-06 re-run does not. `denoiseFixedStep: true` keeps it as an option (the Theorem-1 Euler check uses it).',
   },
   {
-    id: 'vp-euler-step', group: 'Solvers and samplers', what: 'VP fixed-step step size at N = 4 (grid linspace(1, ε, N + 1))',
-    code: 'libs/ode/src/lib/time-grids.ts vpGrid (steps between grid points)', status: 'deviation', deviation: 'open',
-    get: () => { const g = vpGrid({ steps: 4 }); return sig(g[0] - g[1]); }, value: 0.24975, official: 0.25,
-    source: [PF('sampling.py:285', 'dt = -1. / self.sde.N'), PF('sampling.py:305', 'dt = -1. / self.sde.N')],
-    note: 'Found while building this table: Poisson_flow evaluates the VP drift at linspace(1, ε, N + 1) but steps with Δt = 1/N, not (1 − ε)/N, so it integrates a total time of 1 instead of 1 − ε (steps 0.1 % longer at ε = 1e-3). The project steps between its grid points. Negligible for the tables.',
+    id: 'vp-euler-step', group: 'Solvers and samplers', what: 'VP Euler step size at N = 4 (drift at t_i of linspace(1, ε, N + 1))',
+    code: 'libs/methods/src/lib/vp.ts officialEulerVelocity (VpConfig.eulerStep)', status: 'official',
+    get: async () => sig(await vpEulerStep(4), 5), value: 0.25, official: 0.25,
+    source: [PF('sampling.py:285', 'dt = -1. / self.sde.N'), PF('sampling.py:566', 'linspace', 'sde.T', 'eps')],
+    note: 'Fixed after this table found it: Poisson_flow evaluates the VP drift at linspace(1, ε, N + 1) but steps Δt = 1/N, not the spacing (1 − ε)/N (a total time of 1 instead of 1 − ε, steps 0.1 % longer at ε = 1e-3); the project stepped between its grid points (0.24975 here) until 2026-12-07. VP Heun keeps the grid spacing: Poisson_flow\'s `ImprovedEulerPredictor` writes the same dt (`sampling.py:305`) but cannot run for VP (`get_ode_sampler` passes no t_list / idx, so `idx + 1` fails on None). `eulerStep: \'grid\'` keeps the old step as an option.',
   },
   {
     id: 'vp-fixed-steps-default', group: 'Solvers and samplers', what: 'VP fixed-step default N (no --steps/--nfe)',

@@ -159,6 +159,35 @@ describe('VP fixed-step sampler is the official `get_ode_sampler` (no noise remo
     o.dispose();
   });
 
+  it('Euler steps Δt = −1/N at the t_i of linspace(1, ε, N + 1) (Poisson_flow `sampling.py:285`), recomputed by hand in float64', async () => {
+    const c = vpConfig();
+    const m = makeMethod(c);
+    const data = tf.tensor2d(circle);
+    const o = m.oracle(data);
+    const latents = new Rng(6).normal([3, 2]);
+    const N = 4;
+    const res = await decode(m, o.predict, latents, { kind: 'euler', steps: N });
+    // Official: x ← x + drift(x, t_i)·(−1/N), drift = −½β(t)(x + score) with the oracle's ε̂ read back per step.
+    let x = latents.arraySync() as number[][];
+    for (let i = 0; i < N; i++) {
+      const t = 1 + (i / N) * (c.epsT - 1); // torch.linspace(sde.T, eps, N + 1)
+      const beta = c.betaMin + t * (c.betaMax - c.betaMin);
+      const logMean = -0.25 * t * t * (c.betaMax - c.betaMin) - 0.5 * t * c.betaMin;
+      const std = Math.sqrt(1 - Math.exp(2 * logMean));
+      const xt = tf.tensor2d(x);
+      const eps = tf.tidy(() => o.predict(xt, t).arraySync() as number[][]);
+      xt.dispose();
+      x = x.map((row, b) => row.map((v, j) => v + -0.5 * beta * (v - eps[b][j] / std) * (-1 / N)));
+    }
+    const got = res.x.arraySync() as number[][];
+    for (let b = 0; b < x.length; b++) for (let j = 0; j < 2; j++) expect(got[b][j]).toBeCloseTo(x[b][j], 4);
+    // The grid spacing −(1 − ε)/N (eulerStep 'grid') is a different, measurably shorter walk.
+    const g = await decode(makeMethod({ ...c, eulerStep: 'grid' }), o.predict, latents, { kind: 'euler', steps: N });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g.x, res.x))).dataSync()[0])).toBeGreaterThan(1e-4);
+    tf.dispose([data, latents, res.x, g.x]);
+    o.dispose();
+  });
+
   it('Euler returns x at t = ε as it is; RK45 applies the noise-removal step (score_sde `noise_removal`)', async () => {
     const m = makeMethod(vpConfig());
     const data = tf.tensor2d(circle);

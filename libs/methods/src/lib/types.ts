@@ -145,6 +145,12 @@ export interface VpConfig {
   denoise: boolean;
   /** Also apply the noise removal after fixed-step solvers (Euler/Heun/RK4). Absent: false, as the official fixed-step sampler. */
   denoiseFixedStep?: boolean;
+  /**
+   * Euler's step on the grid linspace(1, ε, N + 1). Absent or 'official': Δt = −1/N (Poisson_flow
+   * `sampling.py:285` `ForwardEulerPredictor`, VP branch: a total time of 1, not 1 − ε); 'grid': the grid spacing
+   * −(1 − ε)/N. Heun always steps on the grid (Poisson_flow's `ImprovedEulerPredictor` cannot run for VP: see vp.ts).
+   */
+  eulerStep?: 'official' | 'grid';
 }
 
 export type MethodConfig = PfgmConfig | PfgmppConfig | VpConfig;

@@ -27,7 +27,7 @@ export function vpMethod(config: VpConfig): Method {
     // ε-prediction (score_sde `get_score_fn`): label 999·t, the network output is ε̂.
     predictor: (net: RawNet): Predictor => (x, t) => tf.tidy(() => net.apply(x, fillB(x.shape[0], 999 * t))),
     oracle: (data) => oracle(c, data),
-    velocity: (p) => vpVelocity(c, p),
+    velocity: (p, solver) => (solver === 'euler' ? officialEulerVelocity(c, p) : vpVelocity(c, p)),
     prior: (n, dataShape, rng: Rng) => tf.tidy(() => tf.reshape(gaussianPrior(n, dimOf(dataShape), 1, rng), [n, ...dataShape])),
     timeGrid: (steps) => vpGrid({ steps, eps: c.epsT }),
     finalize: (p, x, t, solver) => (c.denoise && (solver === 'rk45' || c.denoiseFixedStep === true) ? noiseRemoval(c, p, x, t) : tf.clone(x)),
@@ -82,6 +82,28 @@ function score(c: VpConfig, p: Predictor, x: tf.Tensor, t: number): tf.Tensor {
 /** Probability flow dx/dt = −½β(t)·x − ½β(t)·s(x, t) (Song et al. 2021, Eq. 13). */
 export function vpVelocity(c: VpConfig, p: Predictor): VectorField {
   return (x, t) => tf.tidy(() => tf.mul(tf.add(x, score(c, p, x, t)), -0.5 * vpBeta(c, t)));
+}
+
+/**
+ * The field Euler steps with on linspace(1, ε, N + 1). Poisson_flow's VP Euler (`sampling.py:285`, `ForwardEulerPredictor`
+ * VP branch: `dt = -1. / self.sde.N`; grid `sampling.py:566`) evaluates the drift at the grid's t_i but steps −1/N, not
+ * the spacing −(1 − ε)/N: scaling the drift by 1/(1 − ε) makes the grid step its official update x − drift(x, t_i)/N.
+ * `eulerStep: 'grid'` keeps the unscaled field. Heun is not scaled: the official `ImprovedEulerPredictor` writes the
+ * same dt (`sampling.py:305`) but cannot run for VP (`get_ode_sampler` passes no t_list / idx for VP, so `idx + 1` fails on None), and our
+ * Heun is EDM's (Karras et al. 2022, Alg. 1) on the grid.
+ */
+function officialEulerVelocity(c: VpConfig, p: Predictor): VectorField {
+  const f = vpVelocity(c, p);
+  switch (c.eulerStep ?? 'official') {
+    case 'official': {
+      const scale = 1 / (1 - c.epsT);
+      return (x, t) => tf.tidy(() => tf.mul(f(x, t), scale));
+    }
+    case 'grid':
+      return f;
+    default:
+      throw new Error(`vp: eulerStep must be 'official' (Δt = −1/N, Poisson_flow) or 'grid' (the grid spacing); got ${JSON.stringify(c.eulerStep)}`);
+  }
 }
 
 /** score_sde noise removal: one noise-free reverse-diffusion (DDPM) step at t: (2 − √(1−β))·x + β·s(x, t). */
