@@ -34,6 +34,11 @@ export interface CellContext<Cfg> {
   sharedDir(name: string): string;
   /** Trained models shared by every experiment under the same results root (`<out>/models/`), keyed by their training config. */
   modelsDir(): string;
+  /**
+   * Set when the cell is recomputed (`--recompute`): the `model` values of its superseded record's rows. A cell that
+   * trains must then reuse exactly that finished model, never train another (see `recomputeModelCheck`).
+   */
+  recomputeOf?: { models: readonly string[] };
   log(msg: string): void;
 }
 

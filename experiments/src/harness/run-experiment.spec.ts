@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readJson, type Provenance } from '@pfgm/report';
 import { checkPlan, type Experiment } from './experiment.js';
 import { rerenderReport, runExperiment, type CellRecord } from './run-experiment.js';
+import { recomputeModelCheck } from './trained-model.js';
 
 interface Cfg {
   n: number;
@@ -133,6 +134,41 @@ describe('runExperiment', () => {
     await expect(runExperiment(exp, { out: root, runId: 'nope', log: quiet, recompute: ['cell-1'] })).rejects.toThrow(/not an existing run/);
     expect(existsSync(join(root, 'fake', 'nope', 'config.json'))).toBe(false);
     expect(calls).toEqual([1, 3]);
+  });
+
+  it('tells a recomputed cell which model its old record used, and the model check refuses another or an untrained one', async () => {
+    const seen: Array<{ k: number; models: readonly string[] | undefined }> = [];
+    const exp: Experiment<Cfg, { id: string; k: number }> = {
+      ...fakeExperiment([]),
+      runCell: async (cell, ctx) => {
+        seen.push({ k: cell.k, models: ctx.recomputeOf?.models });
+        return [{ k: cell.k, model: `m-${cell.k}` }];
+      },
+    };
+    await runExperiment(exp, { out: root, runId: 'rm', log: quiet });
+    seen.length = 0;
+    await runExperiment(exp, { out: root, runId: 'rm', log: quiet, recompute: ['cell-2'] });
+    expect(seen).toEqual([{ k: 2, models: ['m-2'] }]);
+    // A recompute refused before any new record (here: the cell throws) puts the old records and the DONE marker back.
+    const before = readFileSync(join(root, 'fake', 'rm', 'cells', 'cell-1.json'), 'utf8');
+    const refusing: typeof exp = { ...exp, runCell: async () => { throw new Error('recompute: refused'); } };
+    await expect(runExperiment(refusing, { out: root, runId: 'rm', log: quiet, recompute: ['cell-1'] })).rejects.toThrow(/^recompute: refused \(the run was left as it was: its old records are back\)$/);
+    expect(readFileSync(join(root, 'fake', 'rm', 'cells', 'cell-1.json'), 'utf8')).toBe(before);
+    for (const f of ['DONE', 'metrics.csv', 'metrics.md']) expect(existsSync(join(root, 'fake', 'rm', f)), f).toBe(true);
+    expect(readdirSync(join(root, 'fake', 'rm', 'superseded'))).toHaveLength(1); // only the earlier recompute's folder
+    // An interrupted recompute (its record already moved, no new one) still tells the cell its old model.
+    const stamp = readdirSync(join(root, 'fake', 'rm', 'superseded'))[0];
+    rmSync(join(root, 'fake', 'rm', 'cells', 'cell-2.json'));
+    rmSync(join(root, 'fake', 'rm', 'DONE'));
+    rmSync(join(root, 'fake', 'rm', 'metrics.csv'));
+    seen.length = 0;
+    await runExperiment(exp, { out: root, runId: 'rm', log: quiet, recompute: ['cell-2'] });
+    expect(seen).toEqual([{ k: 2, models: ['m-2'] }]);
+    expect(existsSync(join(root, 'fake', 'rm', 'superseded', stamp, 'cells', 'cell-2.json'))).toBe(true);
+    expect(() => recomputeModelCheck({}, 'c', 'any', false)).not.toThrow(); // not a recompute: the store may train
+    expect(() => recomputeModelCheck({ recomputeOf: { models: ['m-2'] } }, 'c', 'm-2', true)).not.toThrow();
+    expect(() => recomputeModelCheck({ recomputeOf: { models: ['m-2'] } }, 'c', 'm-3', true)).toThrow(/cell c would use model m-3, its old record used m-2 .*a recompute must reuse the old model/);
+    expect(() => recomputeModelCheck({ recomputeOf: { models: ['m-2'] } }, 'c', 'm-2', false)).toThrow(/not a finished model in the store; a recompute never trains/);
   });
 
   it('rejects a bad plan or preset with a clear error', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { acquireLock, CONFIG_FILE, createRunDir, DONE_FILE, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { acquireLock, CONFIG_FILE, createRunDir, DONE_FILE, PROVENANCE_FILE, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
 import { checkPlan, type AnyExperiment, type AnyPresetName, type CellContext, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
 
@@ -94,8 +94,9 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   const root = opts.out ?? 'results';
   const early = opts.runId === undefined ? undefined : await acquireLock(runDirPath(root, exp.name, opts.runId), `experiment ${exp.name}`);
   let run: ReturnType<typeof createRunDir>;
+  let superseded: Superseded | undefined;
   try {
-    if (recompute.length > 0) supersede(runDirPath(root, exp.name, opts.runId ?? ''), recompute, log);
+    if (recompute.length > 0) superseded = supersede(runDirPath(root, exp.name, opts.runId ?? ''), recompute, log);
     run = createRunDir(root, exp.name, { runId: opts.runId, overwrite: opts.overwrite });
   } catch (e) {
     early?.release();
@@ -103,7 +104,14 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
   }
   const lock = early ?? (await acquireLock(run.dir, `experiment ${exp.name}`));
   try {
-    return await runLocked(exp, opts, run, resolved, cells, log);
+    return await runLocked(exp, opts, run, resolved, cells, log, superseded);
+  } catch (e) {
+    // A recompute that stopped before it wrote any new record (e.g. refused to train another model) leaves the run as it was.
+    if (superseded !== undefined && !superseded.ids.some((id) => existsSync(join(superseded?.dir ?? '', CELLS_DIR, `${id}.json`)))) {
+      unsupersede(superseded);
+      throw new Error(`${(e as Error).message} (the run was left as it was: its old records are back)`);
+    }
+    throw e;
   } finally {
     lock.release();
   }
@@ -111,7 +119,7 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
 
 async function runLocked(
   exp: AnyExperiment, opts: RunExperimentOptions, run: ReturnType<typeof createRunDir>, resolved: ReturnType<typeof resolvedConfig>,
-  cells: ReturnType<typeof checkPlan>, log: (m: string) => void,
+  cells: ReturnType<typeof checkPlan>, log: (m: string) => void, superseded: Superseded | undefined,
 ): Promise<RunExperimentResult> {
   const { preset, cfg } = resolved;
   const { dir } = run;
@@ -147,7 +155,7 @@ async function runLocked(
       log(`[${k + 1}/${cells.length}] ${cell.id}: done earlier, skipped`);
       continue;
     }
-    const ctx = cellContext(dir, cfg, preset, cell.id, log);
+    const ctx = cellContext(dir, cfg, preset, cell.id, log, superseded?.records.get(cell.id));
     const c0 = Date.now();
     const cellRows = await exp.runCell(cell, ctx);
     const wall = (Date.now() - c0) / 1000;
@@ -211,13 +219,26 @@ export const SUPERSEDED_DIR = 'superseded';
  * Moves the records (and artifact folders) of `ids` and a finished run's report markers into
  * `<dir>/superseded/<time>/`, with `why.json` naming the cells and the commit that moved them. The caller holds the lock.
  */
-function supersede(dir: string, ids: readonly string[], log: (m: string) => void): void {
+/** What {@link supersede} moved: from `dir` to `to`, paths relative to both. */
+interface Superseded {
+  dir: string;
+  to: string;
+  ids: readonly string[];
+  moved: readonly string[];
+  records: ReadonlyMap<string, CellRecord>;
+}
+
+function supersede(dir: string, ids: readonly string[], log: (m: string) => void): Superseded {
   if (!existsSync(join(dir, CONFIG_FILE))) throw new Error(`recompute: ${dir} is not an existing run (no ${CONFIG_FILE}); run it first, without recompute`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const to = join(dir, SUPERSEDED_DIR, stamp);
   mkdirSync(join(to, CELLS_DIR), { recursive: true });
   const moved: string[] = [];
+  const records = new Map<string, CellRecord>();
   for (const id of ids) {
+    const current = join(dir, CELLS_DIR, `${id}.json`);
+    const last = existsSync(current) ? current : lastSuperseded(dir, id); // an interrupted recompute: its record moved already
+    if (last !== undefined) records.set(id, readJson<CellRecord>(last));
     for (const name of [`${id}.json`, id]) {
       const from = join(dir, CELLS_DIR, name);
       if (!existsSync(from)) continue;
@@ -230,15 +251,38 @@ function supersede(dir: string, ids: readonly string[], log: (m: string) => void
     renameSync(join(dir, name), join(to, name));
     moved.push(name);
   }
+  copyFileSync(join(dir, PROVENANCE_FILE), join(to, PROVENANCE_FILE)); // put back if the recompute is refused
   writeJson(join(to, 'why.json'), { at: new Date().toISOString(), recompute: ids, moved, git: gitState() });
   log(`recompute: ${ids.length} cell(s) of ${dir} will be computed again; the old records are in ${to}`);
+  return { dir, to, ids, moved, records };
 }
 
-function cellContext<Cfg>(dir: string, cfg: Cfg, preset: AnyPresetName, id: string, log: (m: string) => void): CellContext<Cfg> {
+/** The newest superseded record of cell `id` under `dir`, if any (stamps sort by time). */
+function lastSuperseded(dir: string, id: string): string | undefined {
+  const root = join(dir, SUPERSEDED_DIR);
+  if (!existsSync(root)) return undefined;
+  return readdirSync(root).sort().reverse().map((stamp) => join(root, stamp, CELLS_DIR, `${id}.json`)).find((f) => existsSync(f));
+}
+
+/** Puts what {@link supersede} moved back and removes its folder (nothing new was written in between). */
+function unsupersede(s: Superseded): void {
+  for (const rel of s.moved) {
+    if (existsSync(join(s.to, rel)) && !existsSync(join(s.dir, rel))) renameSync(join(s.to, rel), join(s.dir, rel));
+  }
+  if (existsSync(join(s.to, PROVENANCE_FILE))) copyFileSync(join(s.to, PROVENANCE_FILE), join(s.dir, PROVENANCE_FILE));
+  rmSync(s.to, { recursive: true, force: true });
+  const parent = join(s.dir, SUPERSEDED_DIR);
+  if (readdirSync(parent).length === 0) rmSync(parent, { recursive: true });
+}
+
+
+function cellContext<Cfg>(dir: string, cfg: Cfg, preset: AnyPresetName, id: string, log: (m: string) => void, old?: CellRecord): CellContext<Cfg> {
+  const models = old?.rows.map((r) => r.model).filter((m): m is string => typeof m === 'string');
   return {
     dir,
     cfg,
     preset,
+    ...(old === undefined ? {} : { recomputeOf: { models: [...new Set(models)] } }),
     artifactDir: () => ensureDir(join(dir, CELLS_DIR, id)),
     sharedDir: (name) => ensureDir(join(dir, 'shared', name)),
     modelsDir: () => ensureDir(join(dir, '..', '..', MODELS_DIR)),

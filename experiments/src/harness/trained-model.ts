@@ -7,6 +7,7 @@ import { acquireLock, isRunFinished, toJson } from '@pfgm/report';
 import { methodConfigFor, openRun, RUN_FILES, trainDefaultsFor, trainRun, type OpenRun, type TrainRunConfig } from '@pfgm/runs';
 import { dropOptimizerState } from '@pfgm/train';
 import { methodParts, type MethodSpec } from './method-spec.js';
+import type { CellContext } from './experiment.js';
 import { checkOrRecordProbe, PROBE_FILE } from './net-probe.js';
 
 /** What a training cell fixes; the rest comes from the runs library's defaults (toy profile for points, paper profile for images). */
@@ -104,3 +105,18 @@ export async function ensureTrained(dir: string, spec: ModelSpec, ds: Dataset, l
 
 /** How long {@link ensureTrained} waits for another process that trains the same model (a day). */
 export const MODEL_LOCK_WAIT_MS = 24 * 3600 * 1000;
+
+/**
+ * Throws (one line) when a recomputed cell would use another model than its old record, or train one: the store's keys
+ * hash the training config as the code derives it today, so a config field added since the run gives another key, and
+ * a recompute would silently mix models within one run. Nothing to check for a cell that was not recomputed.
+ */
+export function recomputeModelCheck(ctx: Pick<CellContext<unknown>, 'recomputeOf'>, cellId: string, model: string, finished: boolean): void {
+  const was = ctx.recomputeOf?.models;
+  if (was === undefined || was.length === 0) return;
+  if (!was.includes(model)) {
+    throw new Error(`recompute: cell ${cellId} would use model ${model}, its old record used ${was.join(', ')} (the model's training config, as the code derives it now, changed since the run); ` +
+      'a recompute must reuse the old model; to compute with today\'s training config, run the whole experiment again with a new --run-id');
+  }
+  if (!finished) throw new Error(`recompute: cell ${cellId} needs model ${model}, which is not a finished model in the store; a recompute never trains: restore the model folder, or run the whole experiment again with a new --run-id`);
+}

@@ -5,12 +5,12 @@ import type { GaussianStats } from '@pfgm/eval';
 import { sample, type Method, type Predictor } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
 import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
-import { saveImageGrid } from '@pfgm/report';
+import { isRunFinished, saveImageGrid } from '@pfgm/report';
 import { solverSpec, trainDefaultsFor, type OpenRun, type SolverChoice } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
 import type { CellContext, Row } from '../harness/experiment.js';
 import { methodD, methodId, methodLabel, methodParts, type MethodSpec } from '../harness/method-spec.js';
-import { ensureTrained, modelKey, type ModelSpec } from '../harness/trained-model.js';
+import { ensureTrained, modelKey, recomputeModelCheck, type ModelSpec } from '../harness/trained-model.js';
 import { solverLabel } from '../shared/solver-label.js';
 import { imageBitsPerDim, type BpdConfig } from './image-bpd.js';
 import { dataSpec, loadImages, type ImageDataConfig } from './image-data.js';
@@ -206,6 +206,7 @@ async function trained(cell: ImageCell, ctx: CellContext<ImageSweepConfig>): Pro
   // Models live in the results root's models/ folder keyed by their training config: every table that needs the same
   // model (e.g. euler-sweep after fmnist-table) reuses it instead of training it again.
   const model = `${spec.data}-${modelId(cell)}-${modelKey(spec, train)}`;
+  recomputeModelCheck(ctx, cell.id, model, isRunFinished(join(ctx.modelsDir(), model)));
   const t = await ensureTrained(join(ctx.modelsDir(), model), spec, train, ctx.log, { ema: cfg.sampleWeights !== 'raw' });
   return { t, model };
 }
