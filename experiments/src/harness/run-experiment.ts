@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { acquireLock, CONFIG_FILE, createRunDir, DONE_FILE, PROVENANCE_FILE, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
+import { acquireLock, CONFIG_FILE, createRunDir, runDirPath, finishRun, gitState, isRunFinished, METRICS_FILE, markdownTable, readJson, toJson, writeCsv, writeFileAtomic, writeJson, writeProvenance } from '@pfgm/report';
 import { checkPlan, type AnyExperiment, type AnyPresetName, type CellContext, type Row } from './experiment.js';
 import { formatSeconds } from './format.js';
+import { CELLS_DIR, METRICS_TABLE_MD, MODELS_DIR, type CellRecord } from './run-layout.js';
+import { recomputeIds, supersede, unsupersede, type Superseded } from './supersede.js';
 
 /** Options of {@link runExperiment} (the runner's flags). */
 export interface RunExperimentOptions {
@@ -49,24 +51,7 @@ export interface RunExperimentResult {
   wallSeconds: number;
 }
 
-/** What `cells/<id>.json` holds. */
-export interface CellRecord {
-  id: string;
-  cell: unknown;
-  rows: Row[];
-  wallSeconds: number;
-  finishedAt: string;
-  /**
-   * The commit and backend that computed this cell (a run resumed over several sessions may span commits; the run's
-   * provenance.json names the last one). Absent in cells recorded before this field.
-   */
-  computedBy?: { commit: string | null; dirty: boolean | null; backend: string };
-}
-
-export const CELLS_DIR = 'cells';
-/** Folder of the results root that holds trained models shared across experiments (see {@link modelKey}). */
-export const MODELS_DIR = 'models';
-export const METRICS_TABLE_MD = 'metrics.md';
+export { CELLS_DIR, METRICS_TABLE_MD, MODELS_DIR, type CellRecord } from './run-layout.js';
 
 /** The resolved config of a run: what config.json holds (a resumed run must match it). */
 export function resolvedConfig(exp: AnyExperiment, preset: AnyPresetName, override: Record<string, unknown> = {}): { experiment: string; preset: AnyPresetName; label: string | null; cfg: unknown } {
@@ -183,98 +168,6 @@ async function runLocked(
   log(`${exp.name}: ${ran} cells run, ${skipped} skipped, ${formatSeconds(wallSeconds)}. Table: ${join(dir, METRICS_FILE)} (${join(dir, METRICS_TABLE_MD)})${files.length ? `; plots: ${files.map((f) => join(dir, f)).join(', ')}` : ''}`);
   return { dir, runId: run.runId, rows, ran, skipped, files: all, missing, wallSeconds };
 }
-
-/** The plan's cell ids that `opts.recompute` names (`*` matches any text); one line naming the fix for bad input. */
-function recomputeIds(name: string, opts: RunExperimentOptions, plan: readonly string[]): string[] {
-  if (opts.runId === undefined) throw new Error(`${name}: recompute needs the run id of an existing run (--run-id <id>)`);
-  if (opts.overwrite) throw new Error(`${name}: recompute and overwrite exclude each other: overwrite replaces the whole run, recompute only the named cells`);
-  const ids = new Set<string>();
-  for (const pattern of opts.recompute ?? []) {
-    const parts = pattern.split('*');
-    const hit = plan.filter((id) => globMatch(parts, id));
-    if (hit.length === 0) throw new Error(`${name}: recompute "${pattern}" matches no cell of the plan; its cells are ${plan.join(', ')}`);
-    hit.forEach((id) => ids.add(id));
-  }
-  return plan.filter((id) => ids.has(id));
-}
-
-/** Whether `id` is the glob whose `*`-separated literal parts are `parts`. */
-function globMatch(parts: readonly string[], id: string): boolean {
-  if (parts.length === 1) return id === parts[0];
-  const last = parts[parts.length - 1];
-  if (!id.startsWith(parts[0]) || !id.endsWith(last) || id.length < parts[0].length + last.length) return false;
-  let at = parts[0].length;
-  for (const part of parts.slice(1, -1)) {
-    const i = id.indexOf(part, at);
-    if (i < 0 || i + part.length > id.length - last.length) return false;
-    at = i + part.length;
-  }
-  return true;
-}
-
-/** Name of the folder, under a run, that keeps the records replaced by a recompute. */
-export const SUPERSEDED_DIR = 'superseded';
-
-/**
- * Moves the records (and artifact folders) of `ids` and a finished run's report markers into
- * `<dir>/superseded/<time>/`, with `why.json` naming the cells and the commit that moved them. The caller holds the lock.
- */
-/** What {@link supersede} moved: from `dir` to `to`, paths relative to both. */
-interface Superseded {
-  dir: string;
-  to: string;
-  ids: readonly string[];
-  moved: readonly string[];
-  records: ReadonlyMap<string, CellRecord>;
-}
-
-function supersede(dir: string, ids: readonly string[], log: (m: string) => void): Superseded {
-  if (!existsSync(join(dir, CONFIG_FILE))) throw new Error(`recompute: ${dir} is not an existing run (no ${CONFIG_FILE}); run it first, without recompute`);
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const to = join(dir, SUPERSEDED_DIR, stamp);
-  mkdirSync(join(to, CELLS_DIR), { recursive: true });
-  const moved: string[] = [];
-  const records = new Map<string, CellRecord>();
-  for (const id of ids) {
-    const current = join(dir, CELLS_DIR, `${id}.json`);
-    const last = existsSync(current) ? current : lastSuperseded(dir, id); // an interrupted recompute: its record moved already
-    if (last !== undefined) records.set(id, readJson<CellRecord>(last));
-    for (const name of [`${id}.json`, id]) {
-      const from = join(dir, CELLS_DIR, name);
-      if (!existsSync(from)) continue;
-      renameSync(from, join(to, CELLS_DIR, name));
-      moved.push(`${CELLS_DIR}/${name}`);
-    }
-  }
-  for (const name of [DONE_FILE, METRICS_FILE, METRICS_TABLE_MD]) {
-    if (!existsSync(join(dir, name))) continue;
-    renameSync(join(dir, name), join(to, name));
-    moved.push(name);
-  }
-  copyFileSync(join(dir, PROVENANCE_FILE), join(to, PROVENANCE_FILE)); // put back if the recompute is refused
-  writeJson(join(to, 'why.json'), { at: new Date().toISOString(), recompute: ids, moved, git: gitState() });
-  log(`recompute: ${ids.length} cell(s) of ${dir} will be computed again; the old records are in ${to}`);
-  return { dir, to, ids, moved, records };
-}
-
-/** The newest superseded record of cell `id` under `dir`, if any (stamps sort by time). */
-function lastSuperseded(dir: string, id: string): string | undefined {
-  const root = join(dir, SUPERSEDED_DIR);
-  if (!existsSync(root)) return undefined;
-  return readdirSync(root).sort().reverse().map((stamp) => join(root, stamp, CELLS_DIR, `${id}.json`)).find((f) => existsSync(f));
-}
-
-/** Puts what {@link supersede} moved back and removes its folder (nothing new was written in between). */
-function unsupersede(s: Superseded): void {
-  for (const rel of s.moved) {
-    if (existsSync(join(s.to, rel)) && !existsSync(join(s.dir, rel))) renameSync(join(s.to, rel), join(s.dir, rel));
-  }
-  if (existsSync(join(s.to, PROVENANCE_FILE))) copyFileSync(join(s.to, PROVENANCE_FILE), join(s.dir, PROVENANCE_FILE));
-  rmSync(s.to, { recursive: true, force: true });
-  const parent = join(s.dir, SUPERSEDED_DIR);
-  if (readdirSync(parent).length === 0) rmSync(parent, { recursive: true });
-}
-
 
 function cellContext<Cfg>(dir: string, cfg: Cfg, preset: AnyPresetName, id: string, log: (m: string) => void, old?: CellRecord): CellContext<Cfg> {
   const models = old?.rows.map((r) => r.model).filter((m): m is string => typeof m === 'string');
