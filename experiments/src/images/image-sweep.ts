@@ -4,7 +4,7 @@ import type { ImageDataset } from '@pfgm/data';
 import type { GaussianStats } from '@pfgm/eval';
 import { sample, type Method, type Predictor } from '@pfgm/methods';
 import type { SolverSpec } from '@pfgm/ode';
-import { preset, type NetworkConfig, type PresetName } from '@pfgm/networks';
+import { preset, type Network, type NetworkConfig, type PresetName } from '@pfgm/networks';
 import { isRunFinished, saveImageGrid } from '@pfgm/report';
 import { solverSpec, trainDefaultsFor, type OpenRun, type SolverChoice } from '@pfgm/runs';
 import { Rng } from '@pfgm/tensor';
@@ -106,7 +106,7 @@ export type CellSampler = (method: Method, p: Predictor, solver: SolverSpec, n: 
 /** Hooks of robustness cells: a custom sampler and a weight transform applied to the loaded network. */
 export interface CellHooks {
   sampler?: CellSampler;
-  transformWeights?: (net: { weights: tf.Variable[]; names: string[] }) => () => void;
+  transformWeights?: (net: Pick<Network, 'weights' | 'names' | 'config' | 'io'>) => () => void;
   /** Opens the model instead of training it (released checkpoints, released-table): the run and its id for the rows. */
   openModel?: () => Promise<{ run: OpenRun; model: string }>;
 }

@@ -4,7 +4,7 @@ import type { SolverSpec } from '@pfgm/ode';
 import type { Rng } from '@pfgm/tensor';
 
 /**
- * EDM/PFGM++ Heun with noise injection (PFGM++ `generate_alpha.py`, pfgm-spec §4.8): before step i, x ← x + α·σ_i·ε with
+ * EDM/PFGM++ Heun with noise injection (PFGM++ `generate_alpha.py:126` and its Heun loop `:118-156`, pfgm-spec §4.8): before step i, x ← x + α·σ_i·ε with
  * ε ~ N(0, I); then the deterministic Heun step on the σ grid (last step Euler when σ_n = 0). NFE = 2n − 1.
  * (Lives in experiments until a sampler option exists in @pfgm/methods.)
  */

@@ -7,7 +7,7 @@ import { writeClaims } from '../claims/write-claims.js';
 import { imageExperiment, metricPlot, netsFor, type ImageTableConfig } from './image-experiment.js';
 import type { ImageCell } from './image-sweep.js';
 import { noisyHeunSample } from './noisy-heun.js';
-import { quantizeWeights } from './quantize-weights.js';
+import { officialQuantGroups, quantizeWeights } from './quantize-weights.js';
 import { methodId, methodsOverD, type MethodSpec } from '../harness/method-spec.js';
 
 /** robustness: PFGM++ over D under injected noise α, fewer Heun steps, and weight quantization (pfgm-spec §4.8). */
@@ -50,7 +50,7 @@ export const robustness = imageExperiment<RobustnessConfig>({
   cells: robustCells,
   hooks: (cell) => ({
     ...(cell.alpha !== undefined && cell.alpha > 0 ? { sampler: (m, p, s, n, shape, rng) => noisyHeunSample(m, p, s, n, shape, rng, cell.alpha ?? 0) } : {}),
-    ...(cell.quantBits !== undefined ? { transformWeights: (net) => quantizeWeights(net.weights, net.names, cell.quantBits ?? 32) } : {}),
+    ...(cell.quantBits !== undefined ? { transformWeights: (net) => quantizeWeights(net.weights, officialQuantGroups(net), cell.quantBits ?? 32) } : {}),
   }),
   report: async (ctx) => [
     ...(await metricPlot({ ...ctx, rows: ctx.rows.filter((r) => r.alpha !== null) }, 'fd-vs-alpha', 'α (injected noise)', (r) => Number(r.alpha), (r) => String(r.method), { title: 'robustness: noise injection' })),
