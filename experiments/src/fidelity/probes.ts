@@ -4,6 +4,9 @@ import { pfgmPriorRadius, vpBeta, vpStd } from '@pfgm/field';
 import { preprocessForInception } from '@pfgm/eval';
 import { decode, logGamma, logLikelihood, makeMethod, pfgmConfig, vpConfig, vpVelocity, type Method, type MethodConfig, type Predictor, type RawNet } from '@pfgm/methods';
 import { Rng } from '@pfgm/tensor';
+import { buildNetwork, preset } from '@pfgm/networks';
+import { officialQuantGroups } from '../images/quantize-weights.js';
+import type { Value } from './table.js';
 import { initState, trainStep, type EmaSpec } from '@pfgm/train';
 
 // ----------------------------------------------------------------------------
@@ -191,4 +194,26 @@ export function dequantizedBins(): number[] {
   const v = Array.from(y.dataSync(), (t) => Math.floor(128 * (t + 1)));
   y.dispose();
   return v;
+}
+
+/**
+ * The quantization filter on a 32×32 DDPM++ net (2 levels, attention at 16): whether conv_in (32×32), a 16×16 conv, a
+ * GroupNorm gain and a block's embedding projection (SongUNet `affine`) are quantized, and whether q, k, v share a tensor.
+ */
+export function quantFilterProbe(bits: readonly number[]): Value {
+  const net = buildNetwork(preset('ddpmpp-small', { attnResolutions: [16] }), { inShape: [32, 32, 3], outShape: [32, 32, 3] }, new Rng(0), { init: false });
+  try {
+    const g = new Map(net.names.map((n, i) => [n, officialQuantGroups(net)[i]]));
+    const qkv = new Set(['q', 'k', 'v'].map((x) => g.get(`down.1.attn.0.${x}.W`)));
+    return {
+      convIn32: g.get('conv_in.W') !== null,
+      conv16: g.get('down.1.block.0.conv0.W') !== null,
+      norm: g.get('down.1.block.0.norm0.gamma') !== null,
+      affine: g.get('down.1.block.0.temb.W') !== null,
+      qkvOneTensor: qkv.size === 1 && !qkv.has(null),
+      bits: [...bits],
+    };
+  } finally {
+    net.dispose();
+  }
 }

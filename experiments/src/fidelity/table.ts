@@ -14,9 +14,10 @@ import { eulerSweep } from '../images/euler-sweep.js';
 import { FMNIST_BASE } from '../images/fmnist-base.js';
 import { cellModelSpec } from '../images/image-sweep.js';
 import { bpdTol, type BpdConfig } from '../images/image-bpd.js';
+import { robustness } from '../images/robustness.js';
 import { toyTable } from '../toy-table/toy-table.js';
 import {
-  defaultBpdOffset, defaultInceptionMode, dequantizedBins, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpEulerStep, vpScoreScale,
+  defaultBpdOffset, defaultInceptionMode, dequantizedBins, emaShareAfterFirstStep, heunNfe, lossWeight, networkLabel, pfgmPriorClip, pfgmRk45StateEntries, quantFilterProbe, sig, sphereConstantBpdShift, vpDenoisesAfterEuler, vpEulerStep, vpScoreScale,
 } from './probes.js';
 import { src, type SourceRef } from './sources.js';
 
@@ -432,6 +433,21 @@ const solvers: FidelityEntry[] = [
     get: async () => sig(await vpEulerStep(4), 5), value: 0.25, official: 0.25,
     source: [PF('sampling.py:285', 'dt = -1. / self.sde.N'), PF('sampling.py:566', 'linspace', 'sde.T', 'eps')],
     note: 'Fixed after this table found it: Poisson_flow evaluates the VP drift at linspace(1, ε, N + 1) but steps Δt = 1/N, not the spacing (1 − ε)/N (a total time of 1 instead of 1 − ε, steps 0.1 % longer at ε = 1e-3); the project stepped between its grid points (0.24975 here) until 2026-12-07. VP Heun keeps the grid spacing: Poisson_flow\'s `ImprovedEulerPredictor` writes the same dt (`sampling.py:305`) but cannot run for VP (`get_ode_sampler` passes no t_list / idx, so `idx + 1` fails on None). `eulerStep: \'grid\'` keeps the old step as an option.',
+  },
+  {
+    id: 'robust-noise-injection', group: 'Solvers and samplers', what: 'PFGM++ robustness: noise α·σ_i·ε added before each Heun step; α values of the paper preset',
+    code: 'experiments/src/images/noisy-heun.ts noisyHeunSample; robustness.ts presets.paper.alphas', status: 'official',
+    get: () => [...robustness.presets.paper.alphas], value: [0, 0.1, 0.2], official: [0, 0.1, 0.2],
+    source: [PP('generate_alpha.py:126', 'randn_like', 't_cur', 'alpha'), PP('generate_alpha.py:409', 'alpha_list', '0.1', '0.2')],
+  },
+  {
+    id: 'robust-quant-filter', group: 'Solvers and samplers', what: 'PFGM++ weight quantization of a 32×32 DDPM++ net: which weights, one min/max per official tensor, bits of the paper preset',
+    code: 'experiments/src/images/quantize-weights.ts officialQuantGroups, quantizeWeights', status: 'official',
+    get: () => quantFilterProbe(robustness.presets.paper.bits),
+    value: { convIn32: false, conv16: true, norm: false, affine: false, qkvOneTensor: true, bits: [5, 6, 7, 8, 9] },
+    official: { convIn32: false, conv16: true, norm: false, affine: false, qkvOneTensor: true, bits: [5, 6, 7, 8, 9] },
+    source: [PP('generate_quant.py:441', "'weight' in name", 'norm', 'affine', 'map', "'32'"), PP('generate_quant.py:414-416', 'min_val, max_val', 'scale'), PP('generate_quant.py:408', 'bits_list', '[5, 6, 7, 8, 9]')],
+    note: 'Fixed after a review against generate_quant.py (2026-12-07): the project quantized each of its own tensors, so q, k and v (SongUNet: one qkv tensor) had their own min/max, and it kept no level float; the official filter is read on each weight\'s SongUNet name (the released-checkpoint mapping), so at 32×32 the full-resolution level stays float, and at 28×28 (no level named 32) every level is quantized. The claims run\'s quantization cells were recomputed.',
   },
   {
     id: 'vp-fixed-steps-default', group: 'Solvers and samplers', what: 'VP fixed-step default N (no --steps/--nfe)',
