@@ -186,6 +186,7 @@ describe('VP fixed-step sampler is the official `get_ode_sampler` (no noise remo
     expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g.x, res.x))).dataSync()[0])).toBeGreaterThan(1e-4);
     tf.dispose([data, latents, res.x, g.x]);
     o.dispose();
+    expect(() => makeMethod({ ...c, eulerStep: 'half' as 'grid' })).toThrow(/^vp: eulerStep must be 'official' .* or 'grid' .*; got "half"$/);
   });
 
   it('Euler returns x at t = ε as it is; RK45 applies the noise-removal step (score_sde `noise_removal`)', async () => {

@@ -20,6 +20,9 @@ export function vpMethod(config: VpConfig): Method {
   if (!(c.betaMax > c.betaMin && c.betaMin > 0 && c.epsT > 0 && c.epsT < 1)) {
     throw new Error(`vp: need betaMax > betaMin > 0 and 0 < epsT < 1 (score_sde: 20, 0.1, 1e-3), got ${c.betaMax}, ${c.betaMin}, ${c.epsT}`);
   }
+  if (c.eulerStep !== undefined && c.eulerStep !== 'official' && c.eulerStep !== 'grid') {
+    throw new Error(`vp: eulerStep must be 'official' (Δt = −1/N, Poisson_flow) or 'grid' (the grid spacing); got ${JSON.stringify(c.eulerStep)}`);
+  }
   return {
     config: c,
     networkIo: (dataShape) => ({ inShape: [...dataShape], outShape: [...dataShape] }),
@@ -101,8 +104,6 @@ function officialEulerVelocity(c: VpConfig, p: Predictor): VectorField {
     }
     case 'grid':
       return f;
-    default:
-      throw new Error(`vp: eulerStep must be 'official' (Δt = −1/N, Poisson_flow) or 'grid' (the grid spacing); got ${JSON.stringify(c.eulerStep)}`);
   }
 }
 
