@@ -203,7 +203,8 @@ export function dequantizedBins(): number[] {
 export function quantFilterProbe(bits: readonly number[]): Value {
   const net = buildNetwork(preset('ddpmpp-small', { attnResolutions: [16] }), { inShape: [32, 32, 3], outShape: [32, 32, 3] }, new Rng(0), { init: false });
   try {
-    const g = new Map(net.names.map((n, i) => [n, officialQuantGroups(net)[i]]));
+    const groups = officialQuantGroups(net);
+    const g = new Map(net.names.map((n, i) => [n, groups[i]]));
     const qkv = new Set(['q', 'k', 'v'].map((x) => g.get(`down.1.attn.0.${x}.W`)));
     return {
       convIn32: g.get('conv_in.W') !== null,

@@ -126,7 +126,7 @@ describe('runExperiment', () => {
     const kept = join(r.dir, 'superseded', stamp);
     expect(readFileSync(join(kept, 'cells/cell-1.json'), 'utf8')).toBe(old);
     expect(readdirSync(join(kept, 'cells')).sort()).toEqual(['cell-1.json', 'cell-3.json']);
-    for (const f of ['DONE', 'metrics.csv', 'metrics.md']) expect(existsSync(join(kept, f)), f).toBe(true);
+    for (const f of ['DONE', 'metrics.csv', 'metrics.md', 'config.json', 'provenance.json']) expect(existsSync(join(kept, f)), f).toBe(true);
     expect(readJson<{ recompute: string[] }>(join(kept, 'why.json')).recompute).toEqual(['cell-1', 'cell-3']);
     await expect(runExperiment(exp, { out: root, runId: 'rc', log: quiet, override: { n: 4 }, recompute: ['vp-*'] })).rejects.toThrow(/recompute "vp-\*" matches no cell of the plan; its cells are cell-0, cell-1, cell-2, cell-3/);
     await expect(runExperiment(exp, { out: root, log: quiet, recompute: ['cell-1'] })).rejects.toThrow(/needs the run id/);

@@ -92,8 +92,9 @@ export async function runExperiment(exp: AnyExperiment, opts: RunExperimentOptio
     return await runLocked(exp, opts, run, resolved, cells, log, superseded);
   } catch (e) {
     // A recompute that stopped before it wrote any new record (e.g. refused to train another model) leaves the run as it was.
-    if (superseded !== undefined && !superseded.ids.some((id) => existsSync(join(superseded?.dir ?? '', CELLS_DIR, `${id}.json`)))) {
-      unsupersede(superseded);
+    const s = superseded;
+    if (s !== undefined && !s.ids.some((id) => existsSync(join(s.dir, CELLS_DIR, `${id}.json`)))) {
+      unsupersede(s);
       throw new Error(`${(e as Error).message} (the run was left as it was: its old records are back)`);
     }
     throw e;

@@ -14,26 +14,17 @@ export function recomputeIds(name: string, opts: { runId?: string; overwrite?: b
   if (opts.overwrite) throw new Error(`${name}: recompute and overwrite exclude each other: overwrite replaces the whole run, recompute only the named cells`);
   const ids = new Set<string>();
   for (const pattern of opts.recompute ?? []) {
-    const parts = pattern.split('*');
-    const hit = plan.filter((id) => globMatch(parts, id));
+    const glob = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+    const hit = plan.filter((id) => glob.test(id));
     if (hit.length === 0) throw new Error(`${name}: recompute "${pattern}" matches no cell of the plan; its cells are ${plan.join(', ')}`);
     hit.forEach((id) => ids.add(id));
   }
   return plan.filter((id) => ids.has(id));
 }
 
-/** Whether `id` is the glob whose `*`-separated literal parts are `parts`. */
-function globMatch(parts: readonly string[], id: string): boolean {
-  if (parts.length === 1) return id === parts[0];
-  const last = parts[parts.length - 1];
-  if (!id.startsWith(parts[0]) || !id.endsWith(last) || id.length < parts[0].length + last.length) return false;
-  let at = parts[0].length;
-  for (const part of parts.slice(1, -1)) {
-    const i = id.indexOf(part, at);
-    if (i < 0 || i + part.length > id.length - last.length) return false;
-    at = i + part.length;
-  }
-  return true;
+/** `text` with the characters that a RegExp treats specially escaped. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Name of the folder, under a run, that keeps the records replaced by a recompute. */
@@ -50,7 +41,8 @@ export interface Superseded {
 
 /**
  * Moves the records (and artifact folders) of `ids` and a finished run's report markers into
- * `<dir>/superseded/<time>/`, with `why.json` naming the cells and the commit that moved them. The caller holds the lock.
+ * `<dir>/superseded/<time>/`, beside copies of the run's config.json and provenance.json and a `why.json` naming the
+ * cells and the commit that moved them. The caller holds the lock.
  */
 export function supersede(dir: string, ids: readonly string[], log: (m: string) => void): Superseded {
   if (!existsSync(join(dir, CONFIG_FILE))) throw new Error(`recompute: ${dir} is not an existing run (no ${CONFIG_FILE}); run it first, without recompute`);
@@ -75,7 +67,8 @@ export function supersede(dir: string, ids: readonly string[], log: (m: string) 
     renameSync(join(dir, name), join(to, name));
     moved.push(name);
   }
-  copyFileSync(join(dir, PROVENANCE_FILE), join(to, PROVENANCE_FILE)); // put back if the recompute is refused
+  // The config and provenance the old records were computed under (provenance is put back if the recompute is refused).
+  for (const name of [CONFIG_FILE, PROVENANCE_FILE]) copyFileSync(join(dir, name), join(to, name));
   writeJson(join(to, 'why.json'), { at: new Date().toISOString(), recompute: ids, moved, git: gitState() });
   log(`recompute: ${ids.length} cell(s) of ${dir} will be computed again; the old records are in ${to}`);
   return { dir, to, ids, moved, records };

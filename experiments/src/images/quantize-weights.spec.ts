@@ -70,7 +70,8 @@ describe('officialQuantGroups (generate_quant.py:441 on the SongUNet names of ou
 
   it('at 32×32 keeps the full-resolution level float, quantizes the 16×16 convs, and gives q, k, v one group', () => {
     const n = net(32);
-    const g = new Map(n.names.map((name, i) => [name, officialQuantGroups(n)[i]]));
+    const groups = officialQuantGroups(n);
+    const g = new Map(n.names.map((name, i) => [name, groups[i]]));
     for (const name of ['conv_in.W', 'conv_out.W', 'down.0.block.0.conv0.W', 'up.0.block.0.conv1.W', 'up.1.upsample.conv0.W', 'temb.dense0.W', 'down.1.block.0.temb.W', 'down.1.block.0.norm0.gamma', 'down.1.block.0.conv0.b']) {
       expect(g.get(name), name).toBeNull();
     }
